@@ -1,0 +1,101 @@
+{{/* Host of a sibling component's Service: {{ include "grafana.host" (dict "component" "alertmanager" "context" $) }} */}}
+{{- define "grafana.host" -}}
+{{- include "common.names.serviceHost" (dict "service" (include "common.names.fullname" .) "context" .context) -}}
+{{- end -}}
+
+{{/* host:port of the Redis that Grafana uses (bundled HAProxy Service unless an address is given): {{ include "grafana.redisAddress" $ }} */}}
+{{- define "grafana.redisAddress" -}}
+{{- default (printf "%s:6379" (include "grafana.host" (dict "component" "redis" "context" .))) .Values.remoteCache.redis.address -}}
+{{- end -}}
+
+{{/* Whether Grafana talks to Redis at all: {{ include "grafana.usesRedis" $ }} ("true" or "") */}}
+{{- define "grafana.usesRedis" -}}
+{{- if or (eq .Values.remoteCache.type "redis") (eq .Values.live.haEngine "redis") -}}true{{- end -}}
+{{- end -}}
+
+{{/* Secret holding the database password (CloudNativePG's application Secret for the bundled cluster): {{ include "grafana.databaseSecret" $ }} */}}
+{{- define "grafana.databaseSecret" -}}
+{{- default (printf "%s-app" (include "common.names.fullname" (dict "component" "postgresql" "context" .))) .Values.database.existingSecret -}}
+{{- end -}}
+
+{{/*
+grafana.ini, generated from the structured values. Secrets never appear here: Grafana reads them
+from GF_* environment variables filled from Secrets. ${POD_IP} is expanded by Grafana at start.
+{{ include "grafana.ini" $ }}
+*/}}
+{{- define "grafana.ini" -}}
+{{- $db := .Values.database -}}
+{{- $sections := dict -}}
+{{- $_ := set $sections "server" (dict "http_port" "3000") -}}
+{{- $_ := set $sections "paths" (dict "data" "/var/lib/grafana" "logs" "/var/log/grafana" "plugins" "/var/lib/grafana/plugins" "provisioning" "/etc/grafana/provisioning") -}}
+{{- $_ := set $sections "log" (dict "mode" "console") -}}
+{{- $_ := set $sections "analytics" (dict "reporting_enabled" "false" "check_for_updates" "false" "check_for_plugin_updates" "false") -}}
+{{- if eq $db.type "postgres" -}}
+{{- $host := default (include "grafana.host" (dict "component" "postgresql-rw" "context" .)) $db.host -}}
+{{- $_ := set $sections "database" (dict "type" "postgres" "host" (printf "%s:%v" $host $db.port) "name" $db.name "user" $db.user "ssl_mode" $db.sslMode "max_open_conn" (toString $db.maxOpenConns) "max_idle_conn" (toString $db.maxIdleConns)) -}}
+{{- else -}}
+{{- $_ := set $sections "database" (dict "type" "sqlite3" "path" "/var/lib/grafana/grafana.db") -}}
+{{- end -}}
+{{- if eq .Values.remoteCache.type "redis" -}}
+{{- $_ := set $sections "remote_cache" (dict "type" "redis" "prefix" "grafana:") -}}
+{{- else -}}
+{{- $_ := set $sections "remote_cache" (dict "type" "database") -}}
+{{- end -}}
+{{- if eq .Values.live.haEngine "redis" -}}
+{{- $_ := set $sections "live" (dict "ha_engine" "redis" "ha_engine_address" (include "grafana.redisAddress" .)) -}}
+{{- end -}}
+{{- $alerting := dict "enabled" (toString .Values.unifiedAlerting.enabled) -}}
+{{- if .Values.unifiedAlerting.enabled -}}
+{{- $peers := include "common.names.serviceHost" (dict "service" (include "common.names.fullname" (dict "component" "grafana-alerting" "context" .)) "context" .) -}}
+{{- $_ := set $alerting "ha_peers" (printf "%s:9094" $peers) -}}
+{{- $_ := set $alerting "ha_listen_address" "${POD_IP}:9094" -}}
+{{- $_ := set $alerting "ha_advertise_address" "${POD_IP}:9094" -}}
+{{- end -}}
+{{- $_ := set $sections "unified_alerting" $alerting -}}
+{{- range $name, $settings := .Values.ini -}}
+{{- $_ := set $sections $name (merge (deepCopy $settings) (default dict (get $sections $name))) -}}
+{{- end -}}
+{{- range $name := keys $sections | sortAlpha }}
+[{{ $name }}]
+{{- $settings := get $sections $name }}
+{{- range $key := keys $settings | sortAlpha }}
+{{ $key }} = {{ get $settings $key }}
+{{- end }}
+{{ end -}}
+{{- end -}}
+
+{{/* Provisioned data sources: {{ include "grafana.datasources" $ }} */}}
+{{- define "grafana.datasources" -}}
+{{- $sources := .Values.datasources -}}
+apiVersion: 1
+datasources:
+  {{- if $sources.thanos.enabled }}
+  - name: Thanos
+    uid: thanos
+    type: prometheus
+    access: proxy
+    isDefault: true
+    # Through the query frontend (splitting, retries), which forwards to Thanos Query.
+    url: http://{{ include "grafana.host" (dict "component" "thanos-query-frontend" "context" .) }}:10902
+    jsonData:
+      prometheusType: Thanos
+      timeInterval: 30s
+  {{- end }}
+  {{- if $sources.alertmanager.enabled }}
+  - name: Alertmanager
+    uid: alertmanager
+    type: alertmanager
+    access: proxy
+    url: http://{{ include "grafana.host" (dict "component" "alertmanager" "context" .) }}:9093
+    jsonData:
+      implementation: prometheus
+      handleGrafanaManagedAlerts: false
+  {{- end }}
+  {{- if $sources.loki.enabled }}
+  - name: Loki
+    uid: loki
+    type: loki
+    access: proxy
+    url: {{ default (printf "http://%s:3100" (include "grafana.host" (dict "component" "loki-read" "context" .))) $sources.loki.url }}
+  {{- end }}
+{{- end -}}

@@ -1,0 +1,187 @@
+
+{{/* Host name of the Alertmanager headless Service, whose A records list every replica: {{ include "prometheus.alertmanagerHost" $ }} */}}
+{{- define "prometheus.alertmanagerHost" -}}
+{{- include "common.names.serviceHost" (dict "service" (include "common.names.headless" (dict "component" "alertmanager" "context" .)) "context" .) -}}
+{{- end -}}
+
+{{/* prometheus.yml: {{ include "prometheus.config" $ }} */}}
+{{- define "prometheus.config" -}}
+{{- $replicaLabel := .Values.global.thanos.replicaLabel -}}
+global:
+  scrape_interval: {{ .Values.scrapeInterval }}
+  evaluation_interval: {{ .Values.evaluationInterval }}
+  external_labels:
+    {{- range $name, $value := .Values.externalLabels }}
+    {{ $name }}: {{ $value | quote }}
+    {{- end }}
+    # Expanded per pod (--enable-feature=expand-external-labels): the only label that differs
+    # between replicas, the one Thanos Query deduplicates on.
+    {{ $replicaLabel }}: ${POD_NAME}
+rule_files:
+  - /etc/prometheus/rules/*.yaml
+alerting:
+  alert_relabel_configs:
+    # Both replicas fire the same alert; without their replica label Alertmanager sees one alert.
+    - action: labeldrop
+      regex: {{ $replicaLabel }}
+  alertmanagers:
+    # Every Alertmanager replica gets every alert (the headless Service resolves to all pods),
+    # never one replica behind a load-balanced Service.
+    - api_version: v2
+      scheme: http
+      dns_sd_configs:
+        - names: [{{ include "prometheus.alertmanagerHost" . | quote }}]
+          type: A
+          port: 9093
+          refresh_interval: 30s
+scrape_configs:
+  # The stack's own components: every pod of this release with a port named http, sidecar-http or metrics.
+  - job_name: ha-monitoring
+    kubernetes_sd_configs:
+      - role: pod
+        namespaces:
+          names: [{{ .Release.Namespace | quote }}]
+        selectors:
+          - role: pod
+            label: "app.kubernetes.io/instance={{ .Release.Name }}"
+    relabel_configs:
+      - source_labels: [__meta_kubernetes_pod_phase]
+        regex: Running
+        action: keep
+      - source_labels: [__meta_kubernetes_pod_container_port_name]
+        regex: http|sidecar-http|metrics
+        action: keep
+      - source_labels: [__meta_kubernetes_pod_label_app_kubernetes_io_name]
+        target_label: component
+      - source_labels: [__meta_kubernetes_pod_container_port_name]
+        target_label: endpoint
+      - source_labels: [__meta_kubernetes_pod_name]
+        target_label: pod
+      - source_labels: [__meta_kubernetes_namespace]
+        target_label: namespace
+{{- if .Values.scrapeCluster }}
+  - job_name: kubernetes-apiservers
+    scheme: https
+    kubernetes_sd_configs:
+      - role: endpointslice
+        namespaces:
+          names: [default]
+    authorization:
+      credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+    tls_config:
+      ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+    relabel_configs:
+      - source_labels: [__meta_kubernetes_service_name, __meta_kubernetes_endpointslice_port_name]
+        regex: kubernetes;https
+        action: keep
+  - job_name: kubernetes-nodes
+    scheme: https
+    kubernetes_sd_configs:
+      - role: node
+    authorization:
+      credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+    tls_config:
+      ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+      # Kubelet serving certificates are commonly self-signed per node.
+      insecure_skip_verify: true
+    relabel_configs:
+      - action: labelmap
+        regex: __meta_kubernetes_node_label_(.+)
+  - job_name: kubernetes-cadvisor
+    scheme: https
+    metrics_path: /metrics/cadvisor
+    kubernetes_sd_configs:
+      - role: node
+    authorization:
+      credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+    tls_config:
+      ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+      insecure_skip_verify: true
+    relabel_configs:
+      - action: labelmap
+        regex: __meta_kubernetes_node_label_(.+)
+  # Services and pods of other workloads that ask for it with prometheus.io/* annotations.
+  - job_name: kubernetes-service-endpoints
+    kubernetes_sd_configs:
+      - role: endpointslice
+    relabel_configs:
+      - source_labels: [__meta_kubernetes_service_annotation_prometheus_io_scrape]
+        regex: "true"
+        action: keep
+      - source_labels: [__meta_kubernetes_service_annotation_prometheus_io_scheme]
+        regex: (https?)
+        target_label: __scheme__
+      - source_labels: [__meta_kubernetes_service_annotation_prometheus_io_path]
+        regex: (.+)
+        target_label: __metrics_path__
+      - source_labels: [__address__, __meta_kubernetes_service_annotation_prometheus_io_port]
+        regex: ([^:]+)(?::\d+)?;(\d+)
+        replacement: $1:$2
+        target_label: __address__
+      - source_labels: [__meta_kubernetes_namespace]
+        target_label: namespace
+      - source_labels: [__meta_kubernetes_service_name]
+        target_label: service
+  - job_name: kubernetes-pods
+    kubernetes_sd_configs:
+      - role: pod
+    relabel_configs:
+      - source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape]
+        regex: "true"
+        action: keep
+      - source_labels: [__meta_kubernetes_pod_phase]
+        regex: Running
+        action: keep
+      - source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_path]
+        regex: (.+)
+        target_label: __metrics_path__
+      - source_labels: [__address__, __meta_kubernetes_pod_annotation_prometheus_io_port]
+        regex: ([^:]+)(?::\d+)?;(\d+)
+        replacement: $1:$2
+        target_label: __address__
+      - source_labels: [__meta_kubernetes_namespace]
+        target_label: namespace
+      - source_labels: [__meta_kubernetes_pod_name]
+        target_label: pod
+{{- end }}
+{{- with .Values.extraScrapeConfigs }}
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* Rules shipped with the chart: alerts on the stack's own HA, plus a Watchdog for dead-man's switches: {{ include "prometheus.rules" $ }} */}}
+{{- define "prometheus.rules" -}}
+groups:
+  - name: ha-monitoring
+    rules:
+      - alert: Watchdog
+        expr: vector(1)
+        labels:
+          severity: none
+        annotations:
+          summary: Always firing; proves the alerting pipeline end to end.
+      - alert: HaMonitoringTargetDown
+        expr: up{job="ha-monitoring"} == 0
+        for: 5m
+        labels:
+          severity: warning
+        annotations:
+          summary: "{{`{{ $labels.component }}`}} pod {{`{{ $labels.pod }}`}} ({{`{{ $labels.endpoint }}`}}) is not answering scrapes."
+      - alert: AlertmanagerClusterDegraded
+        expr: min(alertmanager_cluster_members{job="ha-monitoring"}) < count(alertmanager_cluster_members{job="ha-monitoring"})
+        for: 10m
+        labels:
+          severity: warning
+        annotations:
+          summary: Alertmanager replicas do not all see each other; notifications may be duplicated.
+      - alert: ThanosSidecarNotUploading
+        expr: time() - max by (pod) (thanos_objstore_bucket_last_successful_upload_time{job="ha-monitoring"}) > 4 * 3600
+        for: 30m
+        labels:
+          severity: warning
+        annotations:
+          summary: "Thanos sidecar {{`{{ $labels.pod }}`}} has not uploaded a block for 4 hours."
+{{- with .Values.ruleGroups }}
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}

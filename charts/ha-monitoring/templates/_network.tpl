@@ -1,0 +1,91 @@
+{{/*
+The stack's communication graph, as data. NetworkPolicies are generated from it (ingress on the
+receiving side, egress on the sending side), and the HA analysis reads the same edges.
+Each edge: from (a component, or "peers" with raw NetworkPolicy peers), to (a component), ports.
+{{ include "ha-monitoring.edges" $ | fromYamlArray }}
+*/}}
+{{- define "ha-monitoring.edges" -}}
+{{- $v := .Values -}}
+{{- $metrics := dict "prometheus" (list 9090 10902) "thanos-query" (list 10902) "thanos-query-frontend" (list 10902) "thanos-store" (list 10902) "thanos-compactor" (list 10902) "alertmanager" (list 9093) "grafana" (list 3000) -}}
+{{- if $v.postgresql.enabled }}{{ $_ := set $metrics "postgresql" (list 9187) }}{{ end -}}
+{{- if $v.redis.enabled }}{{ $_ := set $metrics "redis-haproxy" (list 8404) }}{{ end -}}
+{{- if $v.loki.enabled }}{{ range $c := list "loki-write" "loki-read" "loki-backend" }}{{ $_ := set $metrics $c (list 3100) }}{{ end }}{{ end -}}
+{{- range $component := keys $metrics | sortAlpha }}
+- {from: prometheus, to: {{ $component }}, ports: {{ get $metrics $component | toJson }}, why: scrape}
+{{- end }}
+- {from: prometheus, to: alertmanager, ports: [9093], why: alerts to every replica}
+- {from: thanos-query, to: prometheus, ports: [10901], why: sidecar StoreAPI}
+- {from: thanos-query, to: thanos-store, ports: [10901], why: store gateway StoreAPI}
+- {from: thanos-query-frontend, to: thanos-query, ports: [10902], why: downstream queries}
+- {from: alertmanager, to: alertmanager, ports: [9094, {port: 9094, protocol: UDP}], why: gossip}
+- {from: grafana, to: thanos-query-frontend, ports: [10902], why: Thanos data source}
+- {from: grafana, to: alertmanager, ports: [9093], why: Alertmanager data source}
+- {from: grafana, to: grafana, ports: [9094, {port: 9094, protocol: UDP}], why: unified alerting HA}
+- {from: tests, to: thanos-query-frontend, ports: [10902], why: helm test}
+- {from: tests, to: thanos-query, ports: [10902], why: helm test}
+- {from: tests, to: alertmanager, ports: [9093], why: helm test}
+- {from: tests, to: grafana, ports: [3000], why: helm test}
+{{- with $v.networkPolicy.grafanaFrom }}
+- {peers: {{ toJson . }}, to: grafana, ports: [3000], why: users}
+{{- end }}
+{{- if $v.postgresql.enabled }}
+- {from: grafana, to: postgresql, ports: [5432], why: Grafana database}
+- {from: postgresql, to: postgresql, ports: [5432, 8000], why: streaming replication and instance status}
+- {peers: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: {{ $v.postgresql.operatorNamespace }}}}}], to: postgresql, ports: [5432, 8000], why: CloudNativePG operator}
+{{- end }}
+{{- if $v.redis.enabled }}
+- {from: grafana, to: redis-haproxy, ports: [6379], why: remote cache and Live HA engine}
+- {from: redis-haproxy, to: redis, ports: [6379], why: master health checks and traffic}
+- {from: redis, to: redis, ports: [6379, 26379], why: replication and sentinel}
+{{- end }}
+{{- if $v.loki.enabled }}
+{{- if $v.grafana.datasources.loki.enabled }}
+- {from: grafana, to: loki-read, ports: [3100], why: Loki data source}
+{{- end }}
+{{- range $from := list "loki-write" "loki-read" "loki-backend" }}
+{{- range $to := list "loki-write" "loki-read" "loki-backend" }}
+- {from: {{ $from }}, to: {{ $to }}, ports: [3100, 7946, 9095], why: memberlist ring and gRPC}
+{{- end }}
+{{- end }}
+{{- with $v.networkPolicy.lokiPushFrom }}
+- {peers: {{ toJson . }}, to: loki-write, ports: [3100], why: log push}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Components of the release that get NetworkPolicies: {{ include "ha-monitoring.components" $ | fromYamlArray }} */}}
+{{- define "ha-monitoring.components" -}}
+{{- $components := list "prometheus" "thanos-query" "thanos-query-frontend" "thanos-store" "thanos-compactor" "alertmanager" "grafana" "tests" -}}
+{{- if .Values.postgresql.enabled }}{{ $components = append $components "postgresql" }}{{ end -}}
+{{- if .Values.redis.enabled }}{{ $components = concat $components (list "redis" "redis-haproxy") }}{{ end -}}
+{{- if .Values.loki.enabled }}{{ $components = concat $components (list "loki-write" "loki-read" "loki-backend") }}{{ end -}}
+{{- toYaml $components -}}
+{{- end -}}
+
+{{/* NetworkPolicy ports from edge ports (a number means TCP): {{ include "ha-monitoring.policyPorts" $edge.ports }} */}}
+{{- define "ha-monitoring.policyPorts" -}}
+{{- range $p := . }}
+{{- if kindIs "map" $p }}
+- port: {{ $p.port }}
+  protocol: {{ $p.protocol }}
+{{- else }}
+- port: {{ $p }}
+  protocol: TCP
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* External egress of a component beyond the stack (object storage, API server, notifications): {{ include "ha-monitoring.externalEgress" (dict "component" "grafana" "context" $) }} */}}
+{{- define "ha-monitoring.externalEgress" -}}
+{{- $egress := .context.Values.networkPolicy.egress -}}
+{{- $storage := dict "to" $egress.objectStorage "ports" $egress.objectStoragePorts -}}
+{{- $api := dict "to" $egress.kubeApiServer "ports" $egress.kubeApiServerPorts -}}
+{{- $notify := dict "to" $egress.notifications "ports" $egress.notificationPorts -}}
+{{- $rules := dict "prometheus" (list $api $storage) "thanos-store" (list $storage) "thanos-compactor" (list $storage) "alertmanager" (list $notify) "grafana" (list $notify) "postgresql" (list $api) "loki-write" (list $storage) "loki-read" (list $storage) "loki-backend" (list $storage) -}}
+{{- range $rule := get $rules .component | default list }}
+- to:
+    {{- toYaml $rule.to | nindent 4 }}
+  ports:
+    {{- include "ha-monitoring.policyPorts" $rule.ports | nindent 4 }}
+{{- end }}
+{{- end -}}
