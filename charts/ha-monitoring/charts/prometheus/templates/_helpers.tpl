@@ -7,6 +7,9 @@
 {{/* prometheus.yml: {{ include "prometheus.config" $ }} */}}
 {{- define "prometheus.config" -}}
 {{- $replicaLabel := .Values.global.thanos.replicaLabel -}}
+{{- if hasKey .Values.externalLabels $replicaLabel -}}
+{{- fail (printf "prometheus.externalLabels.%s: this label is the per-pod replica label (global.thanos.replicaLabel) that the chart sets to each pod's name; a fixed value would make the replicas indistinguishable and break deduplication. Remove it, or pick another global.thanos.replicaLabel." $replicaLabel) -}}
+{{- end -}}
 global:
   scrape_interval: {{ .Values.scrapeInterval }}
   evaluation_interval: {{ .Values.evaluationInterval }}

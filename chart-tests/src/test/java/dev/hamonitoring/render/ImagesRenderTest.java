@@ -1,0 +1,62 @@
+package dev.hamonitoring.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Images")
+class ImagesRenderTest {
+
+    private static List<String> images(RenderedRelease release) {
+        List<String> images = new ArrayList<>();
+        for (HasMetadata workload : Releases.workloads(release)) {
+            for (Container container : Releases.podSpec(workload).getContainers()) {
+                images.add(container.getImage());
+            }
+        }
+        for (HasMetadata object : release.ofKind("Cluster")) {
+            Map<String, Object> spec = ((GenericKubernetesResource) object).get("spec");
+            images.add(String.valueOf(spec.get("imageName")));
+        }
+        return images;
+    }
+
+    @Test
+    @DisplayName("come from the upstream registries, pinned to a version tag")
+    void pinnedUpstream() {
+        List<String> images = images(Releases.overlay("prod"));
+        assertThat(images).isNotEmpty().allSatisfy(image -> {
+            assertThat(image).matches("(quay\\.io|docker\\.io|ghcr\\.io)/[a-z0-9./-]+:[A-Za-z0-9._-]+");
+            assertThat(image).doesNotEndWith(":latest");
+        });
+        assertThat(images).contains("quay.io/prometheus/prometheus:v3.9.1", "quay.io/prometheus/alertmanager:v0.31.1");
+    }
+
+    @Test
+    @DisplayName("are the versions of the Prometheus, Alertmanager and Thanos binaries the tests build and run")
+    void sameVersionsAsTestedBinaries() throws java.io.IOException {
+        java.util.Properties versions = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(ProjectPaths.root().resolve("ci/binaries/versions.properties"))) {
+            versions.load(in);
+        }
+        List<String> images = images(Releases.overlay("prod"));
+        assertThat(images)
+                .contains("quay.io/prometheus/prometheus:" + versions.getProperty("prometheus"))
+                .contains("quay.io/prometheus/alertmanager:" + versions.getProperty("alertmanager"))
+                .contains("quay.io/thanos/thanos:" + versions.getProperty("thanos"));
+    }
+
+    @Test
+    @DisplayName("all move to a mirror with the one global registry override")
+    void mirror() {
+        List<String> images = images(Releases.render("prod").set("global.imageRegistry", "mirror.example.com").render());
+        assertThat(images).isNotEmpty().allSatisfy(image -> assertThat(image).startsWith("mirror.example.com/"));
+    }
+}
