@@ -7,7 +7,7 @@
 # A version directory only ever appears complete: each component is built in
 # a temporary directory next to it and renamed into place at the end, so an
 # interrupted build leaves nothing that looks usable. A warm run only checks
-# that the directories exist.
+# that the directories exist and were built with the current recipe.
 #
 # Usage:
 #   ci/build-binaries.sh [TARGET]...    build what is missing; TARGET is a group
@@ -57,11 +57,25 @@ is_component() { local c; for c in "${components[@]}"; do [[ "$c" == "$1" ]] && 
 
 dir_of() { printf '%s/%s/%s\n' "$bin_root" "$1" "$(version_of "$1")"; }
 
-# A version directory is complete when every binary of the component is there.
+# Fingerprint of how a component is built: its build function (as bash
+# prints it, without comments), the shared ldflags, and its wrapper module.
+# Stored in BUILD-INFO; a change (e.g. a fixed build flag) makes the next run
+# rebuild that component even though its version did not change.
+recipe_of() {
+  {
+    declare -f "build_$1" prom_ldflags go_bin
+    binaries_of "$1"
+    if [[ -d "$wrappers/$1" ]]; then cat "$wrappers/$1/go.mod" "$wrappers/$1/go.sum"; fi
+  } | sha256sum | cut -c1-16
+}
+
+# A version directory is complete when every binary of the component is there
+# and it was built with the current recipe.
 is_built() {
   local dir b
   dir="$(dir_of "$1")"
   for b in $(binaries_of "$1"); do [[ -x "$dir/$b" ]] || return 1; done
+  grep -qx "recipe=$(recipe_of "$1")" "$dir/BUILD-INFO" 2>/dev/null
 }
 
 # ---------------------------------------------------------------- build steps
@@ -89,8 +103,11 @@ go_bin() {
 }
 
 fail() {
-  echo "build-binaries: building $1 $version failed; last lines of $log:" >&2
-  tail -n 40 "$log" >&2
+  # The temporary directory goes away on exit: keep the log next to it.
+  local kept="$bin_root/$component/build-failed.log"
+  cp "$log" "$kept" 2>/dev/null || kept="$log"
+  echo "build-binaries: building $1 $version failed; last lines of $kept:" >&2
+  tail -n 40 "$kept" >&2
   exit 1
 }
 
@@ -129,8 +146,13 @@ build_alertmanager() {
 
 build_thanos() {
   check_wrapper "$wrappers/thanos" github.com/thanos-io/thanos "$version"
+  # slicelabels: Thanos converts Prometheus labels.Labels to its protobuf
+  # label type by an unsafe cast that is only valid for the slice-based
+  # implementation; Prometheus 3.x defaults to the string-based one. Without
+  # the tag (as in Thanos' own release build) the sidecar crashes on the
+  # first gRPC call ("makeslice: len out of range").
   go_bin thanos github.com/thanos-io/thanos/cmd/thanos "$wrappers/thanos" \
-    -tags netgo -ldflags "$(prom_ldflags "${version#v}")"
+    -tags netgo,slicelabels -ldflags "$(prom_ldflags "${version#v}")"
 }
 
 build_etcd() {
@@ -165,6 +187,7 @@ build_kubernetes() {
 
 build_component() {
   local name="$1" final tmp lockfile start
+  component="$name"
   version="$(version_of "$name")"
   final="$bin_root/$name/$version"
   if is_built "$name"; then
@@ -186,22 +209,30 @@ build_component() {
     return 0
   fi
   # Leftovers of interrupted builds (we hold the lock, so none is running).
-  rm -rf "$bin_root/$name"/.tmp-* "$final"
+  rm -rf "$bin_root/$name"/.tmp-* "$bin_root/$name/build-failed.log"
+  [[ ! -e "$final" ]] || echo "rebuilding $name $version: built with an older recipe or incomplete"
   tmp="$(mktemp -d "$bin_root/$name/.tmp-$version-XXXXXX")"
+  # Remove it if the build is interrupted (the next build also would).
+  current_tmp="$tmp"
   out="$tmp/out"
   log="$tmp/build.log"
   mkdir -p "$out"
-  echo "building $name $version (log: $log)"
+  echo "building $name $version"
   start=$(date +%s)
   "build_$name"
   {
     echo "component=$name"
     echo "version=$version"
+    echo "recipe=$(recipe_of "$name")"
     echo "go=$("$GO" env GOVERSION)"
     echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   } >"$out/BUILD-INFO"
+  # An outdated directory is moved aside first; running binaries from it
+  # keep working (their inodes live on until they exit).
+  if [[ -e "$final" ]]; then mv -T "$final" "$tmp/old"; fi
   mv -T "$out" "$final"
   rm -rf "$tmp"
+  current_tmp=
   exec {lock_fd}>&-
   local secs=$(( $(date +%s) - start ))
   total_secs=$(( total_secs + secs ))
@@ -219,7 +250,7 @@ main() {
     --print-dir)
       [[ $# -eq 2 ]] || die "usage: $0 --print-dir NAME"
       is_component "$2" || die "unknown component '$2' (known: ${components[*]})"
-      is_built "$2" || { echo "build-binaries: $2 $(version_of "$2") is not built; run ci/build-binaries.sh" >&2; exit 1; }
+      is_built "$2" || { echo "build-binaries: $2 $(version_of "$2") is not built (or outdated); run ci/build-binaries.sh" >&2; exit 1; }
       dir_of "$2"
       return 0
       ;;
@@ -267,6 +298,10 @@ main() {
   export GOTOOLCHAIN=local GOFLAGS= GOWORK=off CGO_ENABLED=0
   echo "using $("$GO" version)"
 
+  current_tmp=
+  trap 'rm -rf "$current_tmp"' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   total_secs=0
   built_any=0
   for c in "${todo[@]}"; do build_component "$c"; done

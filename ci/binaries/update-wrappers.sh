@@ -10,9 +10,10 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-export GOTOOLCHAIN=local
-export GOFLAGS=-mod=mod
-export PATH="/usr/local/go/bin:$PATH"
+# Same toolchain rules as ci/build-binaries.sh: the installed Go only, no
+# workspace, no user GOFLAGS.
+export GOTOOLCHAIN=local GOWORK=off GOFLAGS=
+command -v go >/dev/null || export PATH="$PATH:/usr/local/go/bin"
 
 prop() { sed -n "s/^$1=//p" "$here/versions.properties" | tail -n1; }
 

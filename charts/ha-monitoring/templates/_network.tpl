@@ -47,6 +47,7 @@ Each edge: from (a component, or "peers" with raw NetworkPolicy peers), to (a co
 - {from: {{ $from }}, to: {{ $to }}, ports: [3100, 7946, 9095], why: memberlist ring and gRPC}
 {{- end }}
 {{- end }}
+- {from: loki-backend, to: alertmanager, ports: [9093], why: Loki ruler alerts}
 {{- with $v.networkPolicy.lokiPushFrom }}
 - {peers: {{ toJson . }}, to: loki-write, ports: [3100], why: log push}
 {{- end }}

@@ -112,6 +112,11 @@ ruler:
   wal:
     dir: /var/loki/ruler-wal
   enable_api: true
+  # Like Prometheus: every Alertmanager replica gets every alert, found through the SRV records
+  # of the Alertmanager headless Service (its port named http).
+  alertmanager_url: http://_http._tcp.{{ include "common.names.serviceHost" (dict "service" (include "common.names.headless" (dict "component" "alertmanager" "context" .)) "context" .) }}
+  enable_alertmanager_discovery: true
+  enable_alertmanager_v2: true
 
 # No usage reports to grafana.com (egress is denied anyway).
 analytics:
