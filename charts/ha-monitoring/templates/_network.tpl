@@ -44,8 +44,9 @@ Each edge: from (a component, or "peers" with raw NetworkPolicy peers), to (a co
 {{- end }}
 {{- range $from := list "loki-write" "loki-read" "loki-backend" }}
 {{- range $to := list "loki-write" "loki-read" "loki-backend" }}
-- {from: {{ $from }}, to: {{ $to }}, ports: [3100, 7946, 9095], why: memberlist ring and gRPC}
+- {from: {{ $from }}, to: {{ $to }}, ports: [7946, 9095], why: memberlist ring and gRPC}
 {{- end }}
+- {from: {{ $from }}, to: loki-backend, ports: [3100], why: compactor API (delete requests)}
 {{- end }}
 - {from: loki-backend, to: alertmanager, ports: [9093], why: Loki ruler alerts}
 {{- with $v.networkPolicy.lokiPushFrom }}
