@@ -107,12 +107,19 @@ class ShippedOverlaysTest {
     class ProdIngressFromOutside {
 
         @Test
-        @DisplayName("admit nobody from outside the namespace to the Grafana UI until networkPolicy.grafanaFrom is set (reported, not a finding)")
-        void grafanaClosedToUsers() {
-            HaReport report = AnalysisFixtures.report("prod", "3x2");
-            assertThat(report.notAdmitted()).containsExactly(
+        @DisplayName("admit the ingress controller's namespace to the Grafana UI in prod, and nobody from outside in dev (reported, not a finding)")
+        void grafanaUsers() {
+            HaReport prod = AnalysisFixtures.report("prod", "3x2");
+            assertThat(prod.notAdmitted()).isEmpty();
+            assertThat(prod.externalPeers()).anySatisfy(p -> {
+                assertThat(p.component()).isEqualTo("grafana");
+                assertThat(p.direction()).isEqualTo("Ingress");
+                assertThat(p.peer()).contains("kubernetes.io/metadata.name=ingress-nginx");
+            });
+            HaReport dev = AnalysisFixtures.report("dev", "1x1");
+            assertThat(dev.notAdmitted()).containsExactly(
                     "grafana: users / ingress controller (the Grafana UI on port 3000) are admitted by no NetworkPolicy rule");
-            assertThat(report.findings()).isEmpty();
+            assertThat(dev.findings()).isEmpty();
         }
     }
 
