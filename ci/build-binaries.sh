@@ -295,7 +295,7 @@ main() {
   [[ -n "$GO" && -x "$GO" ]] || die "no go command found (set GO=/path/to/go)"
   # Build with exactly the installed toolchain, reproducibly, static and outside
   # any workspace or user GOFLAGS that could change module resolution.
-  export GOTOOLCHAIN=local GOFLAGS= GOWORK=off CGO_ENABLED=0
+  export GOTOOLCHAIN=local GOFLAGS='' GOWORK=off CGO_ENABLED=0
   echo "using $("$GO" version)"
 
   current_tmp=

@@ -46,11 +46,11 @@ cleanup() {
   [[ $rc -eq 0 ]] || { echo "FAILED; component logs:" >&2; tail -n 20 "$cluster_dir"/logs/*.log >&2 2>/dev/null || true; }
   # "kwokctl delete cluster" signals the processes and returns before they
   # have exited: wait for them before removing their data directories.
-  local pids=() pid i
+  local pids=() pid
   for pid in "$cluster_dir"/pids/*.pid; do [[ -f "$pid" ]] && pids+=("$(cat "$pid")"); done
   kwokctl delete cluster --name "$name" >/dev/null 2>&1 || true
   for pid in "${pids[@]}"; do
-    for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null || true
   done
   rm -rf "$work"

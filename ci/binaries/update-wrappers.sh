@@ -12,7 +12,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Same toolchain rules as ci/build-binaries.sh: the installed Go only, no
 # workspace, no user GOFLAGS.
-export GOTOOLCHAIN=local GOWORK=off GOFLAGS=
+export GOTOOLCHAIN=local GOWORK=off GOFLAGS=''
 command -v go >/dev/null || export PATH="$PATH:/usr/local/go/bin"
 
 prop() { sed -n "s/^$1=//p" "$here/versions.properties" | tail -n1; }
@@ -59,7 +59,8 @@ write_tools_go() { # dir, packages...
 tidy() { (cd "$1" && rm -f go.sum && go mod tidy && go mod verify >/dev/null); }
 
 update_kubernetes() {
-  local v="$(prop kubernetes)" dir="$here/kubernetes" up staging minor
+  local v dir="$here/kubernetes" up staging minor
+  v="$(prop kubernetes)"
   minor="v0.${v#v1.}"
   up="$(upstream_go_mod k8s.io/kubernetes "$v")"
   # k8s.io/kubernetes replaces its staging modules by ./staging/src/... paths,
@@ -88,7 +89,8 @@ update_kubernetes() {
 }
 
 update_etcd() {
-  local v="$(prop etcd)" dir="$here/etcd" up
+  local v dir="$here/etcd" up
+  v="$(prop etcd)"
   up="$(upstream_go_mod go.etcd.io/etcd/server/v3 "$v")"
   # Its own replaces point at ../api etc. in the etcd repository; as a
   # dependency those are ignored and the published v3.x.y modules are used.
@@ -106,7 +108,8 @@ update_etcd() {
 }
 
 update_thanos() {
-  local v="$(prop thanos)" dir="$here/thanos" up
+  local v dir="$here/thanos" up
+  v="$(prop thanos)"
   up="$(upstream_go_mod github.com/thanos-io/thanos "$v")"
   # Thanos' go.mod has replace directives, so "go install ...@v" is refused.
   {
@@ -125,7 +128,8 @@ update_thanos() {
 }
 
 update_prometheus() {
-  local v="$(prop prometheus)" dir="$here/prometheus" up major minor patch modv
+  local v dir="$here/prometheus" up major minor patch modv
+  v="$(prop prometheus)"
   # Prometheus 3.x is published as Go module versions v0.<major*100+minor>.<patch>.
   IFS=. read -r major minor patch <<<"${v#v}"
   modv="v0.$((major * 100 + minor)).$patch"
