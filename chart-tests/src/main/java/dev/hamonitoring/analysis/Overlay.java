@@ -1,20 +1,15 @@
 package dev.hamonitoring.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.hamonitoring.render.HelmRender;
 import dev.hamonitoring.render.ProjectPaths;
+import dev.hamonitoring.render.ValuesFiles;
 import dev.hamonitoring.render.RenderedRelease;
 import dev.hamonitoring.analysis.topology.NodePool;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -25,7 +20,6 @@ import java.util.stream.Collectors;
  */
 public final class Overlay {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final String label;
     private final List<Path> valuesFiles;
@@ -68,9 +62,9 @@ public final class Overlay {
 
     /** The chart's values.yaml with the files merged over it (maps merge, other values replace, null deletes). */
     public JsonNode mergedValues() {
-        JsonNode merged = read(ProjectPaths.chartValues());
+        JsonNode merged = ValuesFiles.read(ProjectPaths.chartValues());
         for (Path file : valuesFiles) {
-            merged = merge(merged, read(file));
+            merged = ValuesFiles.merge(merged, ValuesFiles.read(file));
         }
         return merged;
     }
@@ -90,32 +84,6 @@ public final class Overlay {
             render = render.valuesFile(file);
         }
         return render.render();
-    }
-
-    private static JsonNode read(Path file) {
-        try {
-            JsonNode node = YAML.readTree(file.toFile());
-            return node == null || node.isMissingNode() || node.isNull() ? YAML.createObjectNode() : node;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read values file " + file, e);
-        }
-    }
-
-    static JsonNode merge(JsonNode base, JsonNode overlay) {
-        if (!(base instanceof ObjectNode baseObject) || !overlay.isObject()) {
-            return overlay.deepCopy();
-        }
-        ObjectNode result = baseObject.deepCopy();
-        for (Map.Entry<String, JsonNode> entry : overlay.properties()) {
-            if (entry.getValue().isNull()) {
-                result.remove(entry.getKey());
-            } else if (result.has(entry.getKey())) {
-                result.set(entry.getKey(), merge(result.get(entry.getKey()), entry.getValue()));
-            } else {
-                result.set(entry.getKey(), entry.getValue().deepCopy());
-            }
-        }
-        return result;
     }
 
     @Override

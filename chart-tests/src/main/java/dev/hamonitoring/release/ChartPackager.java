@@ -1,17 +1,17 @@
 package dev.hamonitoring.release;
 
-import dev.hamonitoring.render.HelmJava;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
+import dev.hamonitoring.render.FileTrees;
+import dev.hamonitoring.render.HelmJava;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,7 +129,7 @@ public final class ChartPackager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(temp);
+            FileTrees.deleteQuietly(temp);
         }
     }
 
@@ -187,16 +187,5 @@ public final class ChartPackager {
         List<String> result = new ArrayList<>(own);
         subcharts.forEach((name, files) -> result.addAll(order(files, prefix + "charts/" + name + "/")));
         return result;
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Best effort: a leftover temporary directory is harmless.
-        }
     }
 }

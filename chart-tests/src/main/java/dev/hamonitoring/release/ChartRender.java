@@ -1,8 +1,8 @@
 package dev.hamonitoring.release;
 
-import dev.hamonitoring.render.HelmJava;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
+import dev.hamonitoring.render.HelmJava;
 import dev.hamonitoring.render.HelmRender;
 import dev.hamonitoring.render.RenderedRelease;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.hamonitoring.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hamonitoring.render.FileTrees;
 import dev.hamonitoring.render.RenderedRelease;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -80,7 +81,7 @@ public record TemplatesWithHooks(RenderedRelease manifest, List<Document> docume
         Path temp = null;
         try {
             temp = Files.createTempDirectory("ha-monitoring-hooks");
-            Path copy = Files.isDirectory(chart) ? copyTree(chart, temp.resolve(chart.getFileName().toString()))
+            Path copy = Files.isDirectory(chart) ? FileTrees.copy(chart, temp.resolve(chart.getFileName().toString()))
                     : ChartArchive.read(chart).extractTo(temp);
             RenderedRelease manifest = configure.apply(ChartRender.of(copy)).render();
             List<List<String>> captured = addCaptureTemplates(copy);
@@ -91,7 +92,7 @@ public record TemplatesWithHooks(RenderedRelease manifest, List<Document> docume
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(temp);
+            FileTrees.deleteQuietly(temp);
         }
     }
 
@@ -234,30 +235,5 @@ public record TemplatesWithHooks(RenderedRelease manifest, List<Document> docume
             }
         }
         throw new IllegalStateException("No name in " + chartDir.resolve("Chart.yaml"));
-    }
-
-    private static Path copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-        return to;
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Best effort: a leftover temporary directory is harmless.
-        }
     }
 }

@@ -1,9 +1,6 @@
 package dev.hamonitoring.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintCommand;
 import com.marcnuri.helm.LintResult;
@@ -12,11 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * {@code helm lint [--strict] [-f values...]} through helm-java.
@@ -30,7 +24,6 @@ import java.util.stream.Stream;
  */
 public final class HelmLint {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Path chart;
     private final boolean strict;
@@ -73,13 +66,13 @@ public final class HelmLint {
             temp = Files.createTempDirectory("ha-monitoring-lint");
             // Same directory name: lint messages and file:// dependencies stay as they would be.
             Path copy = temp.resolve(chart.getFileName().toString());
-            copyTree(chart, copy);
-            Files.writeString(copy.resolve("values.yaml"), YAML.writeValueAsString(mergedValues()));
+            FileTrees.copy(chart, copy);
+            Files.writeString(copy.resolve("values.yaml"), ValuesFiles.toYaml(mergedValues()));
             return lint(copy);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(temp);
+            FileTrees.deleteQuietly(temp);
         }
     }
 
@@ -97,60 +90,13 @@ public final class HelmLint {
 
     private JsonNode mergedValues() throws IOException {
         Path chartValues = chart.resolve("values.yaml");
-        JsonNode merged = Files.isRegularFile(chartValues) ? read(chartValues) : YAML.createObjectNode();
+        JsonNode merged = Files.isRegularFile(chartValues) ? ValuesFiles.read(chartValues) : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         for (Path file : valuesFiles) {
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("Values file not found: " + file);
             }
-            merged = merge(merged, read(file));
+            merged = ValuesFiles.merge(merged, ValuesFiles.read(file));
         }
         return merged;
-    }
-
-    private static JsonNode read(Path file) throws IOException {
-        JsonNode node = YAML.readTree(file.toFile());
-        return node == null || node.isMissingNode() || node.isNull() ? YAML.createObjectNode() : node;
-    }
-
-    /** Helm's coalescing of a values file over the values below it. */
-    static JsonNode merge(JsonNode base, JsonNode overlay) {
-        if (!(base instanceof ObjectNode baseObject) || !overlay.isObject()) {
-            return overlay.deepCopy();
-        }
-        ObjectNode result = baseObject.deepCopy();
-        for (Map.Entry<String, JsonNode> entry : overlay.properties()) {
-            if (entry.getValue().isNull()) {
-                result.remove(entry.getKey());
-            } else if (result.has(entry.getKey())) {
-                result.set(entry.getKey(), merge(result.get(entry.getKey()), entry.getValue()));
-            } else {
-                result.set(entry.getKey(), entry.getValue().deepCopy());
-            }
-        }
-        return result;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Best effort: a leftover temp copy is harmless.
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.hamonitoring.release;
 
+import dev.hamonitoring.render.FileTrees;
 import dev.hamonitoring.render.ProjectPaths;
 import dev.hamonitoring.render.RenderedRelease;
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class ReleaseFixtures {
                 throw new UncheckedIOException(e);
             }
             Path dir = workDir;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> TemplatesWithHooks.deleteTree(dir)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> FileTrees.deleteQuietly(dir)));
         }
         return workDir;
     }

@@ -96,7 +96,7 @@ class HelmLintTest {
             JsonNode base = yaml.readTree("a: {x: 1, y: 2}\nlist: [1, 2]\ngone: 1\nkeep: k\n");
             JsonNode overlay = yaml.readTree("a: {y: 3, z: 4}\nlist: [9]\ngone: null\n");
 
-            assertThat(HelmLint.merge(base, overlay)).isEqualTo(yaml.readTree("a: {x: 1, y: 3, z: 4}\nlist: [9]\nkeep: k\n"));
+            assertThat(ValuesFiles.merge(base, overlay)).isEqualTo(yaml.readTree("a: {x: 1, y: 3, z: 4}\nlist: [9]\nkeep: k\n"));
         }
     }
 
