@@ -17,8 +17,8 @@ global:
     {{- range $name, $value := .Values.externalLabels }}
     {{ $name }}: {{ $value | quote }}
     {{- end }}
-    # Expanded per pod (--enable-feature=expand-external-labels): the only label that differs
-    # between replicas, the one Thanos Query deduplicates on.
+    # Expanded per pod by Prometheus from the environment: the only label that differs between
+    # replicas, the one Thanos Query deduplicates on.
     {{ $replicaLabel }}: ${POD_NAME}
 rule_files:
   - /etc/prometheus/rules/*.yaml
@@ -178,7 +178,13 @@ groups:
         annotations:
           summary: Alertmanager replicas do not all see each other; notifications may be duplicated.
       - alert: ThanosSidecarNotUploading
-        expr: time() - max by (pod) (thanos_objstore_bucket_last_successful_upload_time{job="ha-monitoring"}) > 4 * 3600
+        # Only sidecars upload (the store gateway and compactor export the same gauge at 0), and a
+        # new sidecar reports 0 until it cuts its first 2h block: judge those by their age instead.
+        expr: |
+          (time() - max by (pod) (thanos_objstore_bucket_last_successful_upload_time{job="ha-monitoring", endpoint="sidecar-http"} > 0) > 4 * 3600)
+          or on (pod)
+          (max by (pod) (thanos_objstore_bucket_last_successful_upload_time{job="ha-monitoring", endpoint="sidecar-http"}) == 0
+            and on (pod) time() - max by (pod) (process_start_time_seconds{job="ha-monitoring", endpoint="sidecar-http"}) > 4 * 3600)
         for: 30m
         labels:
           severity: warning

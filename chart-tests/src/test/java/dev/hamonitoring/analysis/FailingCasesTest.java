@@ -95,6 +95,14 @@ class FailingCasesTest {
         }
 
         @Test
+        @DisplayName("a Prometheus 2 image, which would send the replica label unexpanded")
+        void prometheusTwoWithoutExpansion() {
+            HaReport report = brokenByValues(ThanosDedupCheck.ID, "thanos-dedup--prometheus-2-without-expansion.yaml");
+            assertThat(report.findings()).singleElement()
+                    .is(message("External label prometheus_replica=${POD_NAME} is only expanded by Prometheus 2 with --enable-feature=expand-external-labels"));
+        }
+
+        @Test
         @DisplayName("but not a replica label renamed everywhere at once")
         void renamedReplicaLabelIsFine() {
             HaReport report = AnalysisFixtures.report("prod", "3x2", "thanos-dedup--renamed-replica-label.yaml");

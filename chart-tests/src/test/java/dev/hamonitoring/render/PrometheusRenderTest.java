@@ -69,7 +69,6 @@ class PrometheusRenderTest {
                 }
             });
             assertThat(perPod).containsExactly("prometheus_replica");
-            assertThat(prometheus.getArgs()).contains("--enable-feature=expand-external-labels");
             assertThat(prometheus.getEnv()).anySatisfy(env -> {
                 assertThat(env.getName()).isEqualTo("POD_NAME");
                 assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +44,9 @@ public final class ThanosDedupCheck implements HaCheck {
                 + "--deduplication.replica-label are exactly that label; alert relabelling drops it";
     }
 
+    /** The major version in an image tag such as prometheus:v3.9.1 or @sha256 with a tag before it. */
+    private static final Pattern IMAGE_MAJOR = Pattern.compile(":v?(\\d+)\\.\\d+");
+
     @Override
     public List<Finding> check(AnalysisContext context) {
         StackModel stack = context.stack();
@@ -59,13 +63,13 @@ public final class ThanosDedupCheck implements HaCheck {
             }
             Map<String, String> external = PrometheusConfig.externalLabels(config.get());
             List<String> perPod = perPodLabels(container, external);
-            boolean expands = Args.values(container, "enable-feature").stream().anyMatch(v -> v.contains("expand-external-labels"));
+            boolean expands = expandsExternalLabels(container);
             if (!perPod.isEmpty() && !expands) {
                 findings.add(Finding.error(ID, prometheus.kind(), prometheus.name(),
-                        "External label " + perPod.get(0) + "=" + external.get(perPod.get(0)) + " is only expanded with "
+                        "External label " + perPod.get(0) + "=" + external.get(perPod.get(0)) + " is only expanded by Prometheus 2 with "
                                 + "--enable-feature=expand-external-labels, which is not set: every replica sends the literal text, "
                                 + "so Thanos cannot tell the replicas apart.",
-                        "add --enable-feature=expand-external-labels to the Prometheus container"));
+                        "add --enable-feature=expand-external-labels to the Prometheus container (or run Prometheus 3, which always expands)"));
                 continue;
             }
             if (perPod.isEmpty() && prometheus.replicas() > 1) {
@@ -168,5 +172,17 @@ public final class ThanosDedupCheck implements HaCheck {
             }
         });
         return labels;
+    }
+
+    /**
+     * Whether Prometheus expands ${VAR} in external labels: always from 3.0 on, before that only
+     * with --enable-feature=expand-external-labels.
+     */
+    static boolean expandsExternalLabels(Container container) {
+        if (Args.values(container, "enable-feature").stream().anyMatch(v -> v.contains("expand-external-labels"))) {
+            return true;
+        }
+        Matcher version = IMAGE_MAJOR.matcher(String.valueOf(container.getImage()));
+        return version.find() && Integer.parseInt(version.group(1)) >= 3;
     }
 }
