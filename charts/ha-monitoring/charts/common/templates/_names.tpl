@@ -39,3 +39,19 @@ another's Service without seeing its values (subcharts cannot read their sibling
 {{- define "common.names.objstoreSecret" -}}
 {{- default (printf "%s-thanos-objstore" .Release.Name) .Values.global.thanos.objectStorage.existingSecret -}}
 {{- end -}}
+
+{{/*
+Name of a component's StatefulSet. Kubernetes never lets an existing StatefulSet gain, lose or
+change volume claim templates, so the ephemeral (persistence off) and the persistent StatefulSet of
+a component are different objects: switching persistence on, as a dev → prod upgrade does, replaces
+the StatefulSet instead of failing.
+{{ include "common.names.statefulset" (dict "component" "prometheus" "persistence" .Values.persistence "context" $) }}
+*/}}
+{{- define "common.names.statefulset" -}}
+{{- $name := include "common.names.fullname" . -}}
+{{- if .persistence.enabled -}}
+{{- $name -}}
+{{- else -}}
+{{- printf "%s-ephemeral" $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}

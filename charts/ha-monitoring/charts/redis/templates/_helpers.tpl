@@ -55,7 +55,7 @@ pods or a quorum outside (replicas/2, replicas] would leave a failover that neve
 {{- define "redis.scriptEnv" -}}
 {{ include "common.env.podIdentity" . }}
 - name: REDIS_STATEFULSET
-  value: {{ include "common.names.fullname" (dict "component" "redis" "context" .) | quote }}
+  value: {{ include "common.names.statefulset" (dict "component" "redis" "persistence" .Values.persistence "context" .) | quote }}
 - name: REDIS_POD_DOMAIN
   value: {{ include "redis.podDomain" . | quote }}
 - name: REDIS_NODES
@@ -84,7 +84,7 @@ pods or a quorum outside (replicas/2, replicas] would leave a failover that neve
 {{/* haproxy.cfg: {{ include "redis.haproxyConfig" $ }} */}}
 {{- define "redis.haproxyConfig" -}}
 {{- $ctx := dict "component" "redis" "context" . -}}
-{{- $statefulset := include "common.names.fullname" $ctx -}}
+{{- $statefulset := include "common.names.statefulset" (dict "component" "redis" "persistence" .Values.persistence "context" .) -}}
 {{- $domain := include "redis.podDomain" . -}}
 global
   log stdout format raw local0

@@ -164,9 +164,9 @@ class HelmTestPodTest {
         void replicaCounts(String environment) {
             RenderedRelease release = release(environment);
             assertThat(env(environment, "PROMETHEUS_REPLICAS"))
-                    .isEqualTo(String.valueOf(release.one(StatefulSet.class, "monitoring-prometheus").getSpec().getReplicas()));
+                    .isEqualTo(String.valueOf(statefulSetOf(release, "prometheus").getSpec().getReplicas()));
             assertThat(env(environment, "ALERTMANAGER_REPLICAS"))
-                    .isEqualTo(String.valueOf(release.one(StatefulSet.class, "monitoring-alertmanager").getSpec().getReplicas()));
+                    .isEqualTo(String.valueOf(statefulSetOf(release, "alertmanager").getSpec().getReplicas()));
             List<String> queryArgs = release.one(Deployment.class, "monitoring-thanos-query").getSpec().getTemplate().getSpec()
                     .getContainers().get(0).getArgs();
             assertThat(queryArgs).contains("--query.replica-label=" + env(environment, "REPLICA_LABEL"));
@@ -187,11 +187,11 @@ class HelmTestPodTest {
         @DisplayName("asks every Alertmanager pod, by its stable DNS name, how many peers it sees")
         void alertmanagerPeers(String environment) {
             RenderedRelease release = release(environment);
-            StatefulSet alertmanager = release.one(StatefulSet.class, "monitoring-alertmanager");
+            StatefulSet alertmanager = statefulSetOf(release, "alertmanager");
             Service headless = release.one(Service.class, alertmanager.getSpec().getServiceName());
             assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
             List<String> expected = IntStream.range(0, alertmanager.getSpec().getReplicas())
-                    .mapToObj(i -> "monitoring-alertmanager-" + i + "." + headless.getMetadata().getName()
+                    .mapToObj(i -> alertmanager.getMetadata().getName() + "-" + i + "." + headless.getMetadata().getName()
                             + ".monitoring.svc.cluster.local:9093")
                     .collect(Collectors.toList());
             assertThat(List.of(env(environment, "ALERTMANAGER_PEERS").split(" "))).isEqualTo(expected);
@@ -238,7 +238,7 @@ class HelmTestPodTest {
                 Service service = service(release, url);
                 edges.put(variable, Map.entry(podLabels(release, service), containerPort(release, service, url.getPort())));
             }
-            StatefulSet alertmanager = release.one(StatefulSet.class, "monitoring-alertmanager");
+            StatefulSet alertmanager = statefulSetOf(release, "alertmanager");
             edges.put("ALERTMANAGER_PEERS", Map.entry(alertmanager.getSpec().getTemplate().getMetadata().getLabels(), 9093));
             return edges;
         }
@@ -280,5 +280,13 @@ class HelmTestPodTest {
             assertThat(NetworkPolicies.egressAllows(policies, tests, grafanaPods, 3000, "TCP")).isTrue();
             assertThat(NetworkPolicies.allows(policies, tests, grafanaPods, 3000, "TCP")).isFalse();
         }
+    }
+
+    /** The StatefulSet of a component, whatever its name (ephemeral ones carry a suffix). */
+    private static StatefulSet statefulSetOf(RenderedRelease release, String component) {
+        return release.all(StatefulSet.class).stream()
+                .filter(s -> component.equals(s.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no StatefulSet of " + component));
     }
 }

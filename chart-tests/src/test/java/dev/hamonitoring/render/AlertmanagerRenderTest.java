@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Alertmanager")
 class AlertmanagerRenderTest {
 
-    private static List<String> args(RenderedRelease release) {
-        return release.one(StatefulSet.class, "monitoring-alertmanager").getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+    private static List<String> args(RenderedRelease release, String statefulSet) {
+        return release.one(StatefulSet.class, statefulSet).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
     }
 
     @Nested
@@ -29,7 +29,7 @@ class AlertmanagerRenderTest {
         @DisplayName("runs three replicas whose peer list names every StatefulSet ordinal")
         void peersPerOrdinal() {
             assertThat(alertmanager.getSpec().getReplicas()).isEqualTo(3);
-            assertThat(args(prod)).filteredOn(a -> a.startsWith("--cluster.peer=")).containsExactly(
+            assertThat(args(prod, "monitoring-alertmanager")).filteredOn(a -> a.startsWith("--cluster.peer=")).containsExactly(
                     "--cluster.peer=monitoring-alertmanager-0.monitoring-alertmanager-headless.monitoring.svc.cluster.local:9094",
                     "--cluster.peer=monitoring-alertmanager-1.monitoring-alertmanager-headless.monitoring.svc.cluster.local:9094",
                     "--cluster.peer=monitoring-alertmanager-2.monitoring-alertmanager-headless.monitoring.svc.cluster.local:9094");
@@ -50,7 +50,7 @@ class AlertmanagerRenderTest {
         @DisplayName("keeps silences and the notification log on a volume")
         void persistentState() {
             assertThat(alertmanager.getSpec().getVolumeClaimTemplates()).hasSize(1);
-            assertThat(args(prod)).contains("--storage.path=/alertmanager");
+            assertThat(args(prod, "monitoring-alertmanager")).contains("--storage.path=/alertmanager");
         }
 
         @Test
@@ -69,7 +69,8 @@ class AlertmanagerRenderTest {
         @Test
         @DisplayName("runs alone: one peer (itself) and no PodDisruptionBudget")
         void single() {
-            assertThat(args(dev)).filteredOn(a -> a.startsWith("--cluster.peer=")).hasSize(1);
+            assertThat(args(dev, "monitoring-alertmanager-ephemeral")).filteredOn(a -> a.startsWith("--cluster.peer=")).containsExactly(
+                    "--cluster.peer=monitoring-alertmanager-ephemeral-0.monitoring-alertmanager-headless.monitoring.svc.cluster.local:9094");
             assertThat(dev.find(PodDisruptionBudget.class, "monitoring-alertmanager")).isEmpty();
         }
     }

@@ -99,7 +99,7 @@ class PodSecurityRenderTest {
     @DisplayName("only Prometheus, which discovers targets through the API, mounts a service-account token")
     void tokensOnlyWhereNeeded(String environment) {
         for (HasMetadata workload : Releases.workloads(Releases.overlay(environment))) {
-            boolean expected = workload.getMetadata().getName().equals("monitoring-prometheus");
+            boolean expected = "prometheus".equals(Releases.podLabels(workload).get("app.kubernetes.io/name"));
             assertThat(Releases.podSpec(workload).getAutomountServiceAccountToken())
                     .as(workload.getMetadata().getName()).isEqualTo(expected);
         }

@@ -25,7 +25,8 @@ class PrometheusRenderTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private static StatefulSet statefulSet(RenderedRelease release) {
-        return release.one(StatefulSet.class, "monitoring-prometheus");
+        return release.find(StatefulSet.class, "monitoring-prometheus")
+                .orElseGet(() -> release.one(StatefulSet.class, "monitoring-prometheus-ephemeral"));
     }
 
     private static JsonNode config(RenderedRelease release) throws Exception {
@@ -154,6 +155,14 @@ class PrometheusRenderTest {
         void noBudgetForOneReplica() {
             assertThat(statefulSet(dev).getSpec().getReplicas()).isEqualTo(1);
             assertThat(dev.find(PodDisruptionBudget.class, "monitoring-prometheus")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("names its ephemeral StatefulSet apart from the persistent one, so turning persistence on replaces it")
+        void ephemeralName() {
+            assertThat(dev.find(StatefulSet.class, "monitoring-prometheus")).isEmpty();
+            assertThat(dev.find(StatefulSet.class, "monitoring-prometheus-ephemeral")).isPresent();
+            assertThat(statefulSet(Releases.overlay("prod")).getMetadata().getName()).isEqualTo("monitoring-prometheus");
         }
 
         @Test
