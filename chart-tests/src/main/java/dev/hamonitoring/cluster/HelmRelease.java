@@ -1,0 +1,103 @@
+package dev.hamonitoring.cluster;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
+import com.marcnuri.helm.Release;
+import com.marcnuri.helm.UpgradeCommand;
+import dev.hamonitoring.render.HelmJava;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code helm install / upgrade / uninstall} of one release into a {@link ControlPlane}, through
+ * helm-java (Helm 3.21 in-process) with the control plane's kubeconfig passed explicitly (the
+ * test JVM's KUBECONFIG is /dev/null).
+ *
+ * <p>No {@code --wait}: Helm's wait would judge readiness itself; tests wait for what they assert
+ * with Awaitility. Helm validates the rendered objects against the server's OpenAPI schema before
+ * creating them, and the apiserver's admission runs on every object, so an install that returns
+ * has passed both. Helm's errors come back as {@link IllegalStateException} carrying Helm's text.
+ */
+public final class HelmRelease {
+
+    private final Path kubeconfig;
+    private final Path chart;
+    private final String name;
+    private final String namespace;
+
+    public HelmRelease(Path kubeconfig, Path chart, String name, String namespace) {
+        this.kubeconfig = Objects.requireNonNull(kubeconfig, "kubeconfig");
+        this.chart = Objects.requireNonNull(chart, "chart").toAbsolutePath().normalize();
+        this.name = Objects.requireNonNull(name, "name");
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** {@code helm install <name> <chart> -n <namespace> -f ...} (the namespace must exist). */
+    public Release install(List<Path> valuesFiles) {
+        InstallCommand command = Helm.install(chart.toString()).withName(name).withNamespace(namespace)
+                .withKubeConfig(kubeconfig);
+        for (Path file : checked(valuesFiles)) {
+            command.withValuesFile(file);
+        }
+        return call("helm install " + name + " -f " + valuesFiles, command::call);
+    }
+
+    /** {@code helm upgrade <name> <chart> -n <namespace> -f ...}: values from these files only (Helm's default without --reuse-values). */
+    public Release upgrade(List<Path> valuesFiles) {
+        UpgradeCommand command = Helm.upgrade(chart.toString()).withName(name).withNamespace(namespace)
+                .withKubeConfig(kubeconfig);
+        for (Path file : checked(valuesFiles)) {
+            command.withValuesFile(file);
+        }
+        return call("helm upgrade " + name + " -f " + valuesFiles, command::call);
+    }
+
+    /** {@code helm uninstall <name> -n <namespace>}; returns Helm's message. */
+    public String uninstall() {
+        return call("helm uninstall " + name, Helm.uninstall(name).withNamespace(namespace).withKubeConfig(kubeconfig)::call);
+    }
+
+    /** {@code helm uninstall --ignore-not-found}, for cleanup. */
+    public void uninstallIfPresent() {
+        call("helm uninstall " + name, Helm.uninstall(name).withNamespace(namespace).withKubeConfig(kubeconfig).ignoreNotFound()::call);
+    }
+
+    private static List<Path> checked(List<Path> files) {
+        for (Path file : files) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("Values file not found: " + file);
+            }
+            if (file.toString().contains(",")) {
+                throw new IllegalArgumentException("helm-java cannot pass a values file whose path contains a comma: " + file);
+            }
+        }
+        return files;
+    }
+
+    private <T> T call(String what, java.util.function.Supplier<T> action) {
+        long t0 = System.nanoTime();
+        try {
+            // One Helm library per JVM: every layer serialises its helm-java calls on HelmJava's lock.
+            T result = HelmJava.call(action);
+            System.out.printf("[cluster] %s (namespace %s) took %.1f s%n", what, namespace, (System.nanoTime() - t0) / 1e9);
+            return result;
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(what + " (namespace " + namespace + ") failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "release " + name + " in " + namespace;
+    }
+}
