@@ -1,7 +1,10 @@
 {{/*
 Every pod this release can run at once, as data: the quota, the LimitRange check and the HA
-report all read this one list. "pods" counts replicas plus the extra pod a rolling update or a
-bootstrap job adds; "containers" are the resources of one pod; "claims" the PVC sizes of one pod.
+report all read this one list. "surge" counts the pods a rollout adds on top of the replicas:
+for a Deployment (maxSurge 1) one new pod plus every old pod still terminating, which keeps
+counting against a ResourceQuota until it is gone; a StatefulSet never runs two pods of one
+ordinal; CloudNativePG adds its bootstrap job. "containers" are the resources of one pod;
+"claims" the PVC sizes of one pod.
 {{ include "ha-monitoring.workloads" $ | fromYamlArray }}
 */}}
 {{- define "ha-monitoring.workloads" -}}
@@ -13,12 +16,12 @@ bootstrap job adds; "containers" are the resources of one pod; "claims" the PVC 
   claims: {{ ternary (list $v.prometheus.persistence.size) list $v.prometheus.persistence.enabled | toJson }}
 - key: thanos.query
   replicas: {{ $v.thanos.query.replicas }}
-  surge: 1
+  surge: {{ add1 $v.thanos.query.replicas }}
   containers: [{{ toJson $v.thanos.query.resources }}]
   claims: []
 - key: thanos.queryFrontend
   replicas: {{ $v.thanos.queryFrontend.replicas }}
-  surge: 1
+  surge: {{ add1 $v.thanos.queryFrontend.replicas }}
   containers: [{{ toJson $v.thanos.queryFrontend.resources }}]
   claims: []
 - key: thanos.storeGateway
@@ -38,7 +41,7 @@ bootstrap job adds; "containers" are the resources of one pod; "claims" the PVC 
   claims: {{ ternary (list $v.alertmanager.persistence.size) list $v.alertmanager.persistence.enabled | toJson }}
 - key: grafana
   replicas: {{ $v.grafana.replicas }}
-  surge: {{ ternary 0 1 (eq $v.grafana.database.type "sqlite3") }}
+  surge: {{ ternary $v.grafana.replicas (add1 $v.grafana.replicas) (eq $v.grafana.database.type "sqlite3") }}
   containers: [{{ toJson $v.grafana.resources }}]
   claims: []
 {{- if $v.postgresql.enabled }}
@@ -57,7 +60,7 @@ bootstrap job adds; "containers" are the resources of one pod; "claims" the PVC 
   claims: {{ ternary (list $v.redis.persistence.size) list $v.redis.persistence.enabled | toJson }}
 - key: redis.haproxy
   replicas: {{ $v.redis.haproxy.replicas }}
-  surge: 1
+  surge: {{ add1 $v.redis.haproxy.replicas }}
   containers: [{{ toJson $v.redis.haproxy.resources }}]
   claims: []
 {{- end }}
@@ -69,7 +72,7 @@ bootstrap job adds; "containers" are the resources of one pod; "claims" the PVC 
   claims: {{ ternary (list $v.loki.write.persistence.size) list $v.loki.write.persistence.enabled | toJson }}
 - key: loki.read
   replicas: {{ $v.loki.read.replicas }}
-  surge: 1
+  surge: {{ add1 $v.loki.read.replicas }}
   containers: [{{ toJson $v.loki.read.resources }}]
   claims: []
 - key: loki.backend
