@@ -3,6 +3,7 @@ package dev.hamonitoring.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hamonitoring.render.FileTrees;
 import dev.hamonitoring.render.ProjectPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -151,19 +152,7 @@ class ChartPackagerTest {
         }
 
         private Path copyChart() throws IOException {
-            Path target = ReleaseFixtures.newDirectory("copy").resolve("ha-monitoring");
-            Path source = ProjectPaths.umbrellaChart();
-            try (Stream<Path> paths = Files.walk(source)) {
-                for (Path p : (Iterable<Path>) paths::iterator) {
-                    Path t = target.resolve(source.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(t);
-                    } else {
-                        Files.copy(p, t);
-                    }
-                }
-            }
-            return target;
+            return FileTrees.copy(ProjectPaths.umbrellaChart(), ReleaseFixtures.newDirectory("copy").resolve("ha-monitoring"));
         }
     }
 }

@@ -127,12 +127,10 @@ class ChartRepositoryTest {
         @Test
         @DisplayName("renders, with the prod overlay taken from the package, exactly what the chart directory renders")
         void rendersLikeSource() throws IOException {
-            Path overlay = ReleaseFixtures.newDirectory("overlay").resolve("prod.yaml");
-            Files.write(overlay, ReleaseFixtures.currentPackage().file("environments/prod.yaml").orElseThrow());
+            Path overlay = packagedProdOverlay();
             try (StaticServer server = StaticServer.serve(ReleaseFixtures.repository().directory())) {
                 String name = "hamon-" + UUID.randomUUID().toString().substring(0, 8);
-                Path repositories = ReleaseFixtures.newDirectory("helm-config").resolve("repositories.yaml");
-                HelmJava.call(() -> Helm.repo().add().withName(name).withUrl(server.uri()).withRepositoryConfig(repositories).call());
+                Path repositories = addRepository(name, server);
 
                 RenderedRelease fromRepository = ChartRender.reference(name + "/ha-monitoring")
                         .version(ProjectVersion.version()).repositoryConfig(repositories).valuesFile(overlay).render();
@@ -162,12 +160,10 @@ class ChartRepositoryTest {
         @Test
         @DisplayName("installs client-side (helm install --dry-run=client): chart, app version and NOTES of this build")
         void installDryRun() throws IOException {
-            Path overlay = ReleaseFixtures.newDirectory("overlay").resolve("prod.yaml");
-            Files.write(overlay, ReleaseFixtures.currentPackage().file("environments/prod.yaml").orElseThrow());
+            Path overlay = packagedProdOverlay();
             try (StaticServer server = StaticServer.serve(ReleaseFixtures.repository().directory())) {
                 String name = "hamon-" + UUID.randomUUID().toString().substring(0, 8);
-                Path repositories = ReleaseFixtures.newDirectory("helm-config").resolve("repositories.yaml");
-                HelmJava.call(() -> Helm.repo().add().withName(name).withUrl(server.uri()).withRepositoryConfig(repositories).call());
+                Path repositories = addRepository(name, server);
                 Release release = HelmJava.call(() -> Helm.install(name + "/ha-monitoring")
                         .withVersion(ProjectVersion.version()).withRepositoryConfig(repositories)
                         .withName("monitoring").withNamespace("monitoring").withKubeVersion(HelmRender.DEFAULT_KUBE_VERSION)
@@ -189,5 +185,19 @@ class ChartRepositoryTest {
                         .hasMessageContaining("is not a valid chart repository or cannot be reached");
             }
         }
+    }
+
+    /** The prod overlay as shipped inside the package, written to a file for -f. */
+    private static Path packagedProdOverlay() throws IOException {
+        Path overlay = ReleaseFixtures.newDirectory("overlay").resolve("prod.yaml");
+        Files.write(overlay, ReleaseFixtures.currentPackage().file("environments/prod.yaml").orElseThrow());
+        return overlay;
+    }
+
+    /** helm repo add NAME URL into a repositories file of its own; returns that file. */
+    private static Path addRepository(String name, StaticServer server) {
+        Path repositories = ReleaseFixtures.newDirectory("helm-config").resolve("repositories.yaml");
+        HelmJava.call(() -> Helm.repo().add().withName(name).withUrl(server.uri()).withRepositoryConfig(repositories).call());
+        return repositories;
     }
 }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -126,17 +125,6 @@ class HelmLintTest {
     }
 
     private static Path copyFixture(Path temp) throws IOException {
-        Path target = temp.resolve("tiny-chart");
-        try (Stream<Path> paths = Files.walk(TinyChart.dir())) {
-            for (Path source : (Iterable<Path>) paths::iterator) {
-                Path copy = target.resolve(TinyChart.dir().relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(copy);
-                } else {
-                    Files.copy(source, copy);
-                }
-            }
-        }
-        return target;
+        return FileTrees.copy(TinyChart.dir(), temp.resolve("tiny-chart"));
     }
 }

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,17 +99,7 @@ class OfflineRenderTest {
     }
 
     private static Path copyWithDialect(Path temp, String dialect) throws IOException {
-        Path target = temp.resolve("tiny-chart");
-        try (Stream<Path> paths = Files.walk(TinyChart.dir())) {
-            for (Path source : (Iterable<Path>) paths::iterator) {
-                Path copy = target.resolve(TinyChart.dir().relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(copy);
-                } else {
-                    Files.copy(source, copy);
-                }
-            }
-        }
+        Path target = FileTrees.copy(TinyChart.dir(), temp.resolve("tiny-chart"));
         Path schema = target.resolve("values.schema.json");
         String original = Files.readString(schema);
         String changed = original.replace("\"$schema\": \"http://json-schema.org/draft-07/schema#\"", "\"$schema\": \"" + dialect + "\"");
