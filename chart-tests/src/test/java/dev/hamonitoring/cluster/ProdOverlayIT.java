@@ -406,12 +406,18 @@ class ProdOverlayIT {
                     firstResult = NodeDrain.drain(stack.client, plane.nodes(), first, Duration.ofMinutes(2));
                     assertThat(firstResult.evicted()).as("pods evicted from %s", first).containsExactlyInAnyOrderElementsOf(onFirst);
                     assertThat(plane.nodes().podsOn(first)).as("pods left on the drained node").isEmpty();
-                    for (Pod pod : stack.client.pods().inNamespace(NAMESPACE).list().getItems()) {
-                        if (pod.getSpec().getNodeName() == null) {
-                            assertThat(ReleaseWorkloads.scheduledMessage(pod)).as("why %s is Pending", pod.getMetadata().getName())
-                                    .hasValueSatisfying(m -> assertThat(m).contains("didn't match PersistentVolume's node affinity"));
-                        }
-                    }
+                    // A replacement created a moment ago has neither a node nor a scheduling verdict
+                    // yet: wait for the scheduler's answer, then every pod still without a node must
+                    // be waiting for its volume's node, nothing else.
+                    await("a scheduling verdict for every replacement pod").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                            .untilAsserted(() -> {
+                                for (Pod pod : stack.client.pods().inNamespace(NAMESPACE).list().getItems()) {
+                                    if (pod.getSpec().getNodeName() == null) {
+                                        assertThat(ReleaseWorkloads.scheduledMessage(pod)).as("why %s is Pending", pod.getMetadata().getName())
+                                                .hasValueSatisfying(m -> assertThat(m).contains("didn't match PersistentVolume's node affinity"));
+                                    }
+                                }
+                            });
                     Future<NodeDrain.Result> secondDrain = background.submit(
                             () -> NodeDrain.drain(stack.client, plane.nodes(), second, Duration.ofMinutes(2), refusedSecond));
                     await("the drain of " + second + " refused by the " + blocked.name() + " budget").atMost(Duration.ofSeconds(30))
