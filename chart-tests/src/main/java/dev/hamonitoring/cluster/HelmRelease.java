@@ -23,15 +23,40 @@ import java.util.Objects;
 public final class HelmRelease {
 
     private final Path kubeconfig;
-    private final Path chart;
+    private final String chart;
+    private final String version;
+    private final Path repositoryConfig;
     private final String name;
     private final String namespace;
 
+    /** A release of the chart in a local directory (or .tgz). */
     public HelmRelease(Path kubeconfig, Path chart, String name, String namespace) {
+        this(kubeconfig, Objects.requireNonNull(chart, "chart").toAbsolutePath().normalize().toString(), null, null, name, namespace);
+    }
+
+    private HelmRelease(Path kubeconfig, String chart, String version, Path repositoryConfig, String name, String namespace) {
         this.kubeconfig = Objects.requireNonNull(kubeconfig, "kubeconfig");
-        this.chart = Objects.requireNonNull(chart, "chart").toAbsolutePath().normalize();
+        this.chart = chart;
+        this.version = version;
+        this.repositoryConfig = repositoryConfig;
         this.name = Objects.requireNonNull(name, "name");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
+    }
+
+    /**
+     * A release of one version of a chart from a Helm repository, the way users install:
+     * {@code helm install <name> <repo>/<chart> --version <version>} with the repositories file
+     * that {@code helm repo add} wrote.
+     *
+     * <pre>{@code
+     * HelmRelease.fromRepository(kubeconfig, repositories, "charts/ha-monitoring", "0.2.0", "monitoring", "monitoring")
+     *         .upgrade(List.of(prodOverlay));
+     * }</pre>
+     */
+    public static HelmRelease fromRepository(Path kubeconfig, Path repositoryConfig, String reference, String version,
+                                             String name, String namespace) {
+        return new HelmRelease(kubeconfig, Objects.requireNonNull(reference, "reference"), Objects.requireNonNull(version, "version"),
+                Objects.requireNonNull(repositoryConfig, "repositoryConfig"), name, namespace);
     }
 
     public String name() {
@@ -44,22 +69,28 @@ public final class HelmRelease {
 
     /** {@code helm install <name> <chart> -n <namespace> -f ...} (the namespace must exist). */
     public Release install(List<Path> valuesFiles) {
-        InstallCommand command = Helm.install(chart.toString()).withName(name).withNamespace(namespace)
+        InstallCommand command = Helm.install(chart).withName(name).withNamespace(namespace)
                 .withKubeConfig(kubeconfig);
+        if (version != null) {
+            command.withVersion(version).withRepositoryConfig(repositoryConfig);
+        }
         for (Path file : checked(valuesFiles)) {
             command.withValuesFile(file);
         }
-        return call("helm install " + name + " -f " + valuesFiles, command::call);
+        return call("helm install " + name + " " + chartDescription() + " -f " + valuesFiles, command::call);
     }
 
     /** {@code helm upgrade <name> <chart> -n <namespace> -f ...}: values from these files only (Helm's default without --reuse-values). */
     public Release upgrade(List<Path> valuesFiles) {
-        UpgradeCommand command = Helm.upgrade(chart.toString()).withName(name).withNamespace(namespace)
+        UpgradeCommand command = Helm.upgrade(chart).withName(name).withNamespace(namespace)
                 .withKubeConfig(kubeconfig);
+        if (version != null) {
+            command.withVersion(version).withRepositoryConfig(repositoryConfig);
+        }
         for (Path file : checked(valuesFiles)) {
             command.withValuesFile(file);
         }
-        return call("helm upgrade " + name + " -f " + valuesFiles, command::call);
+        return call("helm upgrade " + name + " " + chartDescription() + " -f " + valuesFiles, command::call);
     }
 
     /** {@code helm uninstall <name> -n <namespace>}; returns Helm's message. */
@@ -70,6 +101,10 @@ public final class HelmRelease {
     /** {@code helm uninstall --ignore-not-found}, for cleanup. */
     public void uninstallIfPresent() {
         call("helm uninstall " + name, Helm.uninstall(name).withNamespace(namespace).withKubeConfig(kubeconfig).ignoreNotFound()::call);
+    }
+
+    private String chartDescription() {
+        return version == null ? chart : chart + " --version " + version;
     }
 
     private static List<Path> checked(List<Path> files) {

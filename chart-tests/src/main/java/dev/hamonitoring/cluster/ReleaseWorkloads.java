@@ -186,6 +186,49 @@ public final class ReleaseWorkloads {
         System.out.printf("[cluster] every pod of %s Ready after %.1f s%n", release, (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * Workloads whose rollout is not finished, as "Kind/name: reason" lines: the controller has not
+     * observed the latest spec yet, or not every replica runs the latest pod template (for a
+     * StatefulSet, updateRevision differs from currentRevision), or old replicas are still there.
+     */
+    public List<String> rolloutsInProgress() {
+        List<String> pending = new ArrayList<>();
+        for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).withLabel(INSTANCE_LABEL, release).list().getItems()) {
+            var status = s.getStatus();
+            int replicas = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
+            String name = "StatefulSet/" + s.getMetadata().getName();
+            if (status == null || !Objects.equals(status.getObservedGeneration(), s.getMetadata().getGeneration())) {
+                pending.add(name + ": generation " + s.getMetadata().getGeneration() + " not observed yet");
+            } else if (!Objects.equals(status.getUpdatedReplicas(), replicas) || !Objects.equals(status.getCurrentRevision(), status.getUpdateRevision())) {
+                pending.add(name + ": " + status.getUpdatedReplicas() + "/" + replicas + " replicas on revision " + status.getUpdateRevision());
+            }
+        }
+        for (Deployment d : client.apps().deployments().inNamespace(namespace).withLabel(INSTANCE_LABEL, release).list().getItems()) {
+            var status = d.getStatus();
+            int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            String name = "Deployment/" + d.getMetadata().getName();
+            if (status == null || !Objects.equals(status.getObservedGeneration(), d.getMetadata().getGeneration())) {
+                pending.add(name + ": generation " + d.getMetadata().getGeneration() + " not observed yet");
+            } else if (!Objects.equals(status.getUpdatedReplicas(), replicas) || !Objects.equals(status.getReplicas(), replicas)) {
+                pending.add(name + ": " + status.getUpdatedReplicas() + " updated of " + status.getReplicas() + ", want " + replicas);
+            }
+        }
+        return pending;
+    }
+
+    /** Waits until no rollout is in progress and every pod is Ready; the failure message lists what is not. */
+    public void awaitRolledOut(Duration timeout) {
+        long t0 = System.nanoTime();
+        try {
+            await("rollout of " + release).atMost(timeout).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions().until(() -> rolloutsInProgress().isEmpty() && allReady());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("The rollout of " + release + " did not finish within " + timeout + ": "
+                    + String.join("; ", rolloutsInProgress()) + describe(), e);
+        }
+        System.out.printf("[cluster] rollout of %s finished after %.1f s%n", release, (System.nanoTime() - t0) / 1e9);
+    }
+
     /** Each component: replicas, and each pod with node, phase and readiness (for messages). */
     public String describe() {
         List<Component> components = components();

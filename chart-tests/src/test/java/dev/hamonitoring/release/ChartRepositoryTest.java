@@ -121,6 +121,41 @@ class ChartRepositoryTest {
     }
 
     @Nested
+    @DisplayName("with the packages published before")
+    class WithHistory {
+
+        @Test
+        @DisplayName("lists every version, newest first, each with the digest of the package next to it")
+        void listsEveryVersion() throws IOException {
+            Path previous = ReleaseFixtures.previousPackageFile();
+            ChartRepository repository = ChartRepository.build(ProjectPaths.umbrellaChart(), ReleaseFixtures.newDirectory("history"),
+                    ProjectVersion.version(), ProjectVersion.buildTimestamp(), List.of(previous));
+            String previousVersion = ChartArchive.read(previous).version();
+            JsonNode versions = ChartRepositoryIndex.parse(Files.readString(repository.index(), StandardCharsets.UTF_8))
+                    .path("entries").path("ha-monitoring");
+            assertThat(versions).extracting(v -> v.path("version").asText())
+                    .containsExactly(ProjectVersion.version(), previousVersion);
+            for (JsonNode version : versions) {
+                Path file = repository.directory().resolve(version.path("urls").get(0).asText());
+                assertThat(file).as("package of %s", version.path("version").asText()).isRegularFile();
+                assertThat(ChartArchive.read(file).sha256()).isEqualTo(version.path("digest").asText());
+            }
+            assertThat(repository.directory().resolve("ha-monitoring-" + previousVersion + ".tgz")).hasSameBinaryContentAs(previous);
+        }
+
+        @Test
+        @DisplayName("refuses a published package that has this build's version, naming it")
+        void refusesSameVersion() {
+            Path current = ReleaseFixtures.repository().chartPackage();
+            assertThatThrownBy(() -> ChartRepository.build(ProjectPaths.umbrellaChart(), ReleaseFixtures.newDirectory("clash"),
+                    ProjectVersion.version(), ProjectVersion.buildTimestamp(), List.of(current)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(current.toString())
+                    .hasMessageContaining("version " + ProjectVersion.version());
+        }
+    }
+
+    @Nested
     @DisplayName("served over HTTP and added with helm repo add")
     class Served {
 

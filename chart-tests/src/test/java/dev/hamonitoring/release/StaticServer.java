@@ -16,7 +16,7 @@ import java.util.List;
  * A static file server on the loopback interface (JDK HttpServer): serves a chart repository
  * folder the way GitHub Pages or S3 would, and records the paths requested.
  */
-final class StaticServer implements AutoCloseable {
+public final class StaticServer implements AutoCloseable {
 
     private final HttpServer server;
     private final List<String> requests = new ArrayList<>();
@@ -26,7 +26,7 @@ final class StaticServer implements AutoCloseable {
     }
 
     /** Serves {@code root} on a free loopback port. */
-    static StaticServer serve(Path root) {
+    public static StaticServer serve(Path root) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             StaticServer result = new StaticServer(server);
@@ -58,12 +58,12 @@ final class StaticServer implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:<port>/}. */
-    URI uri() {
+    public URI uri() {
         return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + "/");
     }
 
     /** "GET /index.yaml", ... in arrival order. */
-    List<String> requests() {
+    public List<String> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
