@@ -73,7 +73,7 @@ class DevUpgradeIT {
         stack.workloads.awaitAllReady(Duration.ofMinutes(2));
         assertThat(stack.workloads.components()).as("dev runs one replica of each component")
                 .allSatisfy(c -> assertThat(c.replicas()).as(c.name()).isEqualTo(1));
-        assertThat(stack.events("FailedCreate")).isEmpty();
+        assertThat(stack.refusals()).as("pods refused (quota, PodSecurity)").isEmpty();
         ClusterReport.number("dev 1 node: install until Ready", StackUnderTest.seconds((System.nanoTime() - t0) / 1e9));
     }
 
@@ -103,7 +103,7 @@ class DevUpgradeIT {
                         assertThat(stack.workloads.ready(c)).as("Ready pods of %s", c.name()).isGreaterThanOrEqualTo(1);
                     }
                 });
-        assertThat(stack.events("FailedCreate")).as("FailedCreate events after the upgrade").isEmpty();
+        assertThat(stack.refusals()).as("pods refused after the upgrade (quota, PodSecurity)").isEmpty();
         ClusterReport.number("dev->prod: helm upgrade / until every prod workload has a Ready pod",
                 StackUnderTest.seconds(helmSeconds) + " / " + StackUnderTest.seconds((System.nanoTime() - t0) / 1e9));
     }

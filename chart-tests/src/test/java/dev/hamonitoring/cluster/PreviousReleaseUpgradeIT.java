@@ -138,7 +138,7 @@ class PreviousReleaseUpgradeIT {
         assertThat(release.getChart()).isEqualTo("ha-monitoring-" + ProjectVersion.version());
         assertThat(server.requests()).as("the chart came from the repository").contains("GET /ha-monitoring-" + ProjectVersion.version() + ".tgz");
         stack.workloads.awaitRolledOut(READY_TIMEOUT);
-        assertThat(stack.events("FailedCreate")).as("no pod refused during the rollout (quota, PodSecurity)").isEmpty();
+        assertThat(stack.refusals()).as("no pod refused during the rollout (quota, PodSecurity)").isEmpty();
         ClusterReport.number("previous -> current prod upgrade until every rollout finished and every pod Ready",
                 StackUnderTest.seconds((System.nanoTime() - start) / 1e9));
         Map<String, Long> generationsAfter = perWorkload(ObjectMeta::getGeneration);

@@ -195,7 +195,7 @@ class ProdOverlayIT {
                 assertThat(list).as("pods of %s Ready", c.name()).allMatch(ReleaseWorkloads::isReady);
                 total += list.size();
             }
-            assertThat(stack.events("FailedCreate")).as("no controller failed to create a pod (PodSecurity, quota, ...)").isEmpty();
+            assertThat(stack.refusals()).as("no controller was refused a pod (PodSecurity, quota, ...)").isEmpty();
             ClusterReport.number("prod 3x2: pods per zone", podsPerZone() + " (" + total + " pods, " + components.size() + " workloads)");
         }
 
@@ -222,7 +222,7 @@ class ProdOverlayIT {
             });
             assertThat(Quantity.getAmountInBytes(used.get("pods")).intValue()).as("pods counted by the quota")
                     .isEqualTo(stack.workloads.components().stream().mapToInt(ReleaseWorkloads.Component::replicas).sum());
-            assertThat(stack.events("FailedCreate")).as("FailedCreate events (quota)").noneMatch(m -> m.contains("quota"));
+            assertThat(stack.refusals()).as("pods refused by the quota").noneMatch(m -> m.contains("quota"));
             ClusterReport.number("prod 3x2: quota used/hard", String.join(", ", usage));
         }
 

@@ -108,6 +108,21 @@ final class StackUnderTest {
                 .map(StackUnderTest::describe).collect(Collectors.toList());
     }
 
+    /**
+     * FailedCreate events that are real refusals (quota exceeded, PodSecurity, ...). A write
+     * conflict on the ResourceQuota object ("the object has been modified") is not one: quota
+     * admission lost a race with another pod's admission under load, the controller retries and
+     * the pod is created; waiting for every pod to be Ready is what proves that.
+     */
+    List<String> refusals() {
+        return events("FailedCreate").stream().filter(StackUnderTest::isRefusal).collect(Collectors.toList());
+    }
+
+    /** Whether a FailedCreate message is a refusal rather than a retried write conflict. */
+    static boolean isRefusal(String failedCreateMessage) {
+        return !failedCreateMessage.contains("the object has been modified; please apply your changes to the latest version and try again");
+    }
+
     /** Events of the namespace about one object. */
     List<Event> eventsFor(String kind, String name) {
         return client.v1().events().inNamespace(namespace).list().getItems().stream()
