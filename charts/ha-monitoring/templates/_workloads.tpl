@@ -1,17 +1,18 @@
 {{/*
 Every pod this release can run at once, as data: the quota, the LimitRange check and the HA
-report all read this one list. "surge" counts the pods a rollout adds on top of the replicas:
-for a Deployment (maxSurge 1) one new pod plus every old pod still terminating, which keeps
-counting against a ResourceQuota until it is gone; a StatefulSet never runs two pods of one
-ordinal; CloudNativePG adds its bootstrap job. "containers" are the resources of one pod;
-"claims" the PVC sizes of one pod.
+report all read this one list. "surge" counts the pods a rollout adds on top of the replicas,
+as a ResourceQuota sees them: a deleted pod keeps counting until the quota controller has
+recalculated usage, which lags under load. A Deployment (maxSurge 1) adds one new pod plus every
+old pod still counted; a StatefulSet replaces one pod at a time, and the replacement is admitted
+while the old one may still be counted, so one pod; CloudNativePG adds its bootstrap job.
+"containers" are the resources of one pod; "claims" the PVC sizes of one pod.
 {{ include "ha-monitoring.workloads" $ | fromYamlArray }}
 */}}
 {{- define "ha-monitoring.workloads" -}}
 {{- $v := .Values -}}
 - key: prometheus
   replicas: {{ $v.prometheus.replicas }}
-  surge: 0
+  surge: 1
   containers: [{{ toJson $v.prometheus.resources }}, {{ toJson $v.prometheus.sidecar.resources }}]
   claims: {{ ternary (list $v.prometheus.persistence.size) list $v.prometheus.persistence.enabled | toJson }}
 - key: thanos.query
@@ -26,17 +27,17 @@ ordinal; CloudNativePG adds its bootstrap job. "containers" are the resources of
   claims: []
 - key: thanos.storeGateway
   replicas: {{ $v.thanos.storeGateway.replicas }}
-  surge: 0
+  surge: 1
   containers: [{{ toJson $v.thanos.storeGateway.resources }}]
   claims: {{ ternary (list $v.thanos.storeGateway.persistence.size) list $v.thanos.storeGateway.persistence.enabled | toJson }}
 - key: thanos.compactor
   replicas: 1
-  surge: 0
+  surge: 1
   containers: [{{ toJson $v.thanos.compactor.resources }}]
   claims: {{ ternary (list $v.thanos.compactor.persistence.size) list $v.thanos.compactor.persistence.enabled | toJson }}
 - key: alertmanager
   replicas: {{ $v.alertmanager.replicas }}
-  surge: 0
+  surge: 1
   containers: [{{ toJson $v.alertmanager.resources }}]
   claims: {{ ternary (list $v.alertmanager.persistence.size) list $v.alertmanager.persistence.enabled | toJson }}
 - key: grafana
@@ -55,7 +56,7 @@ ordinal; CloudNativePG adds its bootstrap job. "containers" are the resources of
 {{- if $v.redis.enabled }}
 - key: redis
   replicas: {{ $v.redis.replicas }}
-  surge: 0
+  surge: 1
   containers: [{{ toJson $v.redis.resources }}, {{ toJson $v.redis.sentinel.resources }}]
   claims: {{ ternary (list $v.redis.persistence.size) list $v.redis.persistence.enabled | toJson }}
 - key: redis.haproxy
@@ -67,7 +68,7 @@ ordinal; CloudNativePG adds its bootstrap job. "containers" are the resources of
 {{- if $v.loki.enabled }}
 - key: loki.write
   replicas: {{ $v.loki.write.replicas }}
-  surge: 0
+  surge: 1
   containers: [{{ toJson $v.loki.write.resources }}]
   claims: {{ ternary (list $v.loki.write.persistence.size) list $v.loki.write.persistence.enabled | toJson }}
 - key: loki.read
@@ -77,7 +78,7 @@ ordinal; CloudNativePG adds its bootstrap job. "containers" are the resources of
   claims: []
 - key: loki.backend
   replicas: {{ $v.loki.backend.replicas }}
-  surge: 0
+  surge: 1
   containers: [{{ toJson $v.loki.backend.resources }}]
   claims: {{ ternary (list $v.loki.backend.persistence.size) list $v.loki.backend.persistence.enabled | toJson }}
 {{- end }}

@@ -4,12 +4,15 @@ import dev.hamonitoring.render.HelmRender;
 import dev.hamonitoring.render.ProjectPaths;
 import dev.hamonitoring.render.RenderedRelease;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -121,6 +124,26 @@ final class StackUnderTest {
     /** Whether a FailedCreate message is a refusal rather than a retried write conflict. */
     static boolean isRefusal(String failedCreateMessage) {
         return !failedCreateMessage.contains("the object has been modified; please apply your changes to the latest version and try again");
+    }
+
+    /**
+     * The hard limits a quota refusal names ("exceeded quota: q, requested: ..., used: ...,
+     * limited: limits.memory=92717Mi,requests.memory=41836Mi"), or empty for any other message.
+     */
+    static Map<String, Quantity> quotaLimits(String refusal) {
+        int at = refusal.indexOf("exceeded quota:");
+        int limited = refusal.indexOf("limited: ", at);
+        if (at < 0 || limited < 0) {
+            return Map.of();
+        }
+        Map<String, Quantity> limits = new TreeMap<>();
+        for (String pair : refusal.substring(limited + "limited: ".length()).strip().split(",")) {
+            String[] kv = pair.strip().split("=", 2);
+            if (kv.length == 2) {
+                limits.put(kv[0], new Quantity(kv[1].replaceAll("[^0-9A-Za-z.]+$", "")));
+            }
+        }
+        return limits;
     }
 
     /** Events of the namespace about one object. */

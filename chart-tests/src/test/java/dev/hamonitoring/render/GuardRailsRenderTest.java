@@ -214,11 +214,14 @@ class GuardRailsRenderTest {
             Map<String, Quantity> hard = quota.getSpec().getHard();
             long requestedMilliCpu = 0;
             for (HasMetadata workload : Releases.workloads(prod)) {
-                int surge = workload instanceof io.fabric8.kubernetes.api.model.apps.Deployment ? 1 : 0;
+                // Replaced pods still count until the quota controller recalculates: a Deployment
+                // may hold every old pod plus one new one, a StatefulSet one extra pod.
+                int replicas = Releases.replicas(workload);
+                int surge = workload instanceof io.fabric8.kubernetes.api.model.apps.Deployment ? replicas + 1 : 1;
                 long podMilli = Releases.podSpec(workload).getContainers().stream()
                         .mapToLong(c -> Quantity.getAmountInBytes(c.getResources().getRequests().get("cpu")).movePointRight(3).longValue())
                         .sum();
-                requestedMilliCpu += podMilli * (Releases.replicas(workload) + surge);
+                requestedMilliCpu += podMilli * (replicas + surge);
             }
             long quotaMilliCpu = Quantity.getAmountInBytes(hard.get("requests.cpu")).movePointRight(3).longValue();
             assertThat(quotaMilliCpu).isGreaterThan(requestedMilliCpu);

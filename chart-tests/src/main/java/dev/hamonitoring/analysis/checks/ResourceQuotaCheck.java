@@ -20,7 +20,8 @@ import java.util.TreeMap;
 
 /**
  * The release fits its own ResourceQuota: requests and limits × (replicas + rolling-update surge:
- * a Deployment's maxSurge, none for a StatefulSet, one job pod for a CloudNativePG Cluster), pods,
+ * a Deployment's maxSurge, one pod for a StatefulSet, whose replacement is admitted while the
+ * quota may still count the pod it replaces, one job pod for a CloudNativePG Cluster), pods,
  * PVC count and storage (also per StorageClass), Services and workload counts, all at or below
  * every quota's hard limits. Missing requests and limits are filled as admission does (requests
  * default to limits, then the LimitRange defaults).

@@ -86,8 +86,11 @@ public final class StackModel {
             }
         }
         Map<String, String> labels = labels(spec.getTemplate().getMetadata().getLabels());
+        // One pod at a time is replaced; its successor is admitted while the quota may still
+        // count the deleted pod (usage is only recalculated by the quota controller).
+        int replicas = spec.getReplicas() == null ? 1 : spec.getReplicas();
         return new Workload("StatefulSet", sts.getMetadata().getName(), component(labels, sts.getMetadata().getName()),
-                spec.getReplicas() == null ? 1 : spec.getReplicas(), 0, spec.getTemplate().getSpec(), labels,
+                replicas, replicas > 0 ? 1 : 0, spec.getTemplate().getSpec(), labels,
                 List.copyOf(claims), spec.getServiceName(), sts);
     }
 
