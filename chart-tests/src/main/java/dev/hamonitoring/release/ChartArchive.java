@@ -154,6 +154,22 @@ public final class ChartArchive {
     }
 
     /**
+     * Writes one file of the chart into {@code directory} under its own file name and returns its
+     * path ({@code environments/prod.yaml} becomes {@code directory/prod.yaml}), e.g. for {@code -f}.
+     *
+     * @throws AssertionError naming the package when the file is not in it
+     */
+    public Path extractFile(String pathInChart, Path directory) {
+        byte[] content = file(pathInChart).orElseThrow(() -> new AssertionError("No " + pathInChart + " in chart package " + description));
+        try {
+            Files.createDirectories(directory);
+            return Files.write(directory.resolve(Path.of(pathInChart).getFileName()), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Writes every file under {@code directory} and returns the chart directory
      * ({@code directory/<name>}), which Helm renders like the package itself.
      */

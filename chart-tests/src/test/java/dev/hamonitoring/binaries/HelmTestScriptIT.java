@@ -7,19 +7,11 @@ import dev.hamonitoring.render.ProjectPaths;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +66,7 @@ class HelmTestScriptIT {
         loopback = new LinkedHashMap<>(rendered);
         loopback.put("QUERY_URL", frontend.http(10902, "").toString());
         loopback.put("ALERTMANAGER_PEERS", alertmanagers.stream().map(p -> "127.0.0.1:" + p.port(9093)).collect(Collectors.joining(" ")));
-        loopback.put("GRAFANA_URL", "http://127.0.0.1:" + closedPort());
+        loopback.put("GRAFANA_URL", "http://" + deadAddress());
     }
 
     @AfterAll
@@ -102,13 +94,15 @@ class HelmTestScriptIT {
         @Test
         @DisplayName("confirms deduplication (6 raw series, 3 deduplicated) and 3 peers per Alertmanager, then fails closed at the absent Grafana")
         void checksThanosAndAlertmanager() {
-            Run run = run(loopback);
+            long start = System.nanoTime();
+            Stack.ToolResult run = run("passing", loopback);
+            double seconds = (System.nanoTime() - start) / 1e9;
             String replicaLabel = rendered.get("REPLICA_LABEL");
             assertThat(run.output()).contains("ok: Thanos Query deduplicates 6 series to 3 on " + replicaLabel)
                     .contains("ok: every Alertmanager sees 3 peers");
-            assertThat(run.lastLine()).isEqualTo("FAIL: Grafana does not answer /api/health");
+            assertThat(lastLine(run)).isEqualTo("FAIL: Grafana does not answer /api/health");
             assertThat(run.exitCode()).isEqualTo(1);
-            Summary.line("helm test script", String.format("%.1f s, exit %d: %s", run.seconds(), run.exitCode(),
+            Summary.line("helm test script", String.format("%.1f s, exit %d: %s", seconds, run.exitCode(),
                     run.output().strip().replace('\n', '|')));
         }
     }
@@ -122,66 +116,39 @@ class HelmTestScriptIT {
         void wrongReplicaCount() {
             Map<String, String> env = new LinkedHashMap<>(loopback);
             env.put("PROMETHEUS_REPLICAS", "3");
-            Run run = run(env);
+            Stack.ToolResult run = run("wrong-replicas", env);
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.lastLine()).isEqualTo("FAIL: without deduplication 6 series, expected 9 (one per Prometheus replica and target)");
+            assertThat(lastLine(run)).isEqualTo("FAIL: without deduplication 6 series, expected 9 (one per Prometheus replica and target)");
         }
 
         @Test
         @DisplayName("when an Alertmanager does not answer")
         void deadPeer() {
             Map<String, String> env = new LinkedHashMap<>(loopback);
-            String dead = "127.0.0.1:" + closedPort();
+            String dead = deadAddress();
             env.put("ALERTMANAGER_PEERS", loopback.get("ALERTMANAGER_PEERS") + " " + dead);
-            Run run = run(env);
+            Stack.ToolResult run = run("dead-peer", env);
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.output()).contains("ok: Thanos Query deduplicates");
-            assertThat(run.lastLine()).isEqualTo("FAIL: Alertmanager " + dead + " does not answer");
+            assertThat(lastLine(run)).isEqualTo("FAIL: Alertmanager " + dead + " does not answer");
         }
     }
 
-    record Run(int exitCode, String output, double seconds) {
-        String lastLine() {
-            List<String> lines = output.strip().lines().collect(Collectors.toList());
-            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        }
+    /** The container's command as rendered, with {@code env} as its whole environment (plus PATH). */
+    private Stack.ToolResult run(String label, Map<String, String> env) {
+        Map<String, String> environment = new LinkedHashMap<>(env);
+        environment.put("PATH", "/usr/bin:/bin");
+        return stack.run("helm-test-" + label, check.getCommand(), environment,
+                stack.network().sharedDirectory().resolve("helm-test"), SCRIPT_TIMEOUT);
     }
 
-    /** Runs the container's command as rendered, with {@code env} as its whole environment (plus PATH). */
-    private Run run(Map<String, String> env) {
-        try {
-            Path output = Files.createTempFile("ha-monitoring-helm-test", ".log");
-            ProcessBuilder builder = new ProcessBuilder(check.getCommand()).redirectErrorStream(true).redirectOutput(output.toFile());
-            builder.environment().clear();
-            builder.environment().put("PATH", "/usr/bin:/bin");
-            builder.environment().putAll(env);
-            long start = System.nanoTime();
-            Process process = builder.start();
-            process.getOutputStream().close();
-            boolean finished = process.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (!finished) {
-                process.destroyForcibly().waitFor();
-            }
-            String text = Files.readString(output, StandardCharsets.UTF_8);
-            Files.delete(output);
-            if (!finished) {
-                throw new AssertionError("the helm test script did not finish within " + SCRIPT_TIMEOUT + ":\n" + text);
-            }
-            return new Run(process.exitValue(), text, (System.nanoTime() - start) / 1e9);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static String lastLine(Stack.ToolResult result) {
+        List<String> lines = result.output().strip().lines().collect(Collectors.toList());
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
 
-    /** A loopback port nothing listens on (bound once, then released). */
-    private static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** A loopback address nothing listens on: a port allocated for this test and never bound. */
+    private static String deadAddress() {
+        return "127.0.0.1:" + FreePorts.allocate();
     }
 }

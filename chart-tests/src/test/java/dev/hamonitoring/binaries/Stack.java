@@ -168,6 +168,14 @@ final class Stack implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Binaries.path(binary).toString());
         command.addAll(List.of(args));
+        return run(label, command, Map.of(), workingDirectory, timeout);
+    }
+
+    /**
+     * Runs a command once with exactly {@code environment} as its environment, in
+     * {@code workingDirectory}; output goes to a log named {@code label}.
+     */
+    ToolResult run(String label, List<String> command, Map<String, String> environment, Path workingDirectory, Duration timeout) {
         Path out = logs.resolve("tool-" + label + ".log");
         try {
             Files.createDirectories(logs);
@@ -175,6 +183,7 @@ final class Stack implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
                     .redirectErrorStream(true).redirectOutput(out.toFile());
             builder.environment().clear();
+            builder.environment().putAll(environment);
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

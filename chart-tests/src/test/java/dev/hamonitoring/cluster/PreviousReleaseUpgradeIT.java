@@ -3,13 +3,12 @@ package dev.hamonitoring.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import dev.hamonitoring.release.ChartArchive;
 import dev.hamonitoring.release.ChartRepository;
 import dev.hamonitoring.release.ProjectVersion;
-import dev.hamonitoring.release.StaticServer;
-import dev.hamonitoring.render.HelmJava;
+import dev.hamonitoring.release.ReleaseFixtures;
+import dev.hamonitoring.release.ServedRepository;
 import dev.hamonitoring.render.ProjectPaths;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -57,12 +56,11 @@ class PreviousReleaseUpgradeIT {
 
     private static final String RELEASE = "prev";
     private static final String NAMESPACE = "monitoring-prev";
-    private static final String REPOSITORY = "ha-monitoring-releases";
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
     private static ControlPlane plane;
     private static StackUnderTest stack;
-    private static StaticServer server;
+    private static ServedRepository served;
     private static ChartArchive previous;
     private static HelmRelease previousRelease;
     private static HelmRelease currentRelease;
@@ -74,28 +72,22 @@ class PreviousReleaseUpgradeIT {
     private static Map<String, Quantity> previousQuota;
 
     @BeforeAll
-    static void setUp(@TempDir Path temp) throws IOException {
-        Path fixtures = ProjectPaths.root().resolve("chart-tests/src/test/resources/release/previous");
-        Path previousPackage;
-        try (Stream<Path> files = Files.list(fixtures)) {
-            previousPackage = files.filter(f -> f.getFileName().toString().endsWith(".tgz")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no previous release package in " + fixtures));
-        }
+    static void setUp(@TempDir Path temp) {
+        Path previousPackage = ReleaseFixtures.previousPackageFile();
         previous = ChartArchive.read(previousPackage);
         ChartRepository repository = ChartRepository.build(ProjectPaths.umbrellaChart(), temp.resolve("repository"),
                 ProjectVersion.version(), ProjectVersion.buildTimestamp(), List.of(previousPackage));
-        server = StaticServer.serve(repository.directory());
-        Path repositories = temp.resolve("helm/repositories.yaml");
-        HelmJava.call(() -> Helm.repo().add().withName(REPOSITORY).withUrl(server.uri()).withRepositoryConfig(repositories).call());
+        served = ServedRepository.serve(repository.directory());
 
-        previousValues = List.of(packagedOverlay(previous, temp.resolve("previous")), StackUnderTest.testProfile());
-        currentValues = List.of(packagedOverlay(repository.archive(), temp.resolve("current")), StackUnderTest.testProfile());
+        previousValues = List.of(previous.extractFile("environments/prod.yaml", temp.resolve("previous")), StackUnderTest.testProfile());
+        currentValues = List.of(repository.archive().extractFile("environments/prod.yaml", temp.resolve("current")),
+                StackUnderTest.testProfile());
 
         plane = ControlPlane.start();
         stack = StackUnderTest.of(plane, RELEASE, NAMESPACE);
-        previousRelease = HelmRelease.fromRepository(plane.kubeconfig(), repositories, REPOSITORY + "/ha-monitoring",
+        previousRelease = HelmRelease.fromRepository(plane.kubeconfig(), served.repositoryConfig(), served.chart("ha-monitoring"),
                 previous.version(), RELEASE, NAMESPACE);
-        currentRelease = HelmRelease.fromRepository(plane.kubeconfig(), repositories, REPOSITORY + "/ha-monitoring",
+        currentRelease = HelmRelease.fromRepository(plane.kubeconfig(), served.repositoryConfig(), served.chart("ha-monitoring"),
                 ProjectVersion.version(), RELEASE, NAMESPACE);
         plane.topology(Topology.standard().monitoringPool().volumes(LocalVolumes.forRelease(stack.render(currentValues))));
         stack.prepare();
@@ -103,8 +95,8 @@ class PreviousReleaseUpgradeIT {
 
     @AfterAll
     static void tearDown() {
-        if (server != null) {
-            server.close();
+        if (served != null) {
+            served.close();
         }
         if (plane != null) {
             plane.close();
@@ -120,7 +112,7 @@ class PreviousReleaseUpgradeIT {
         Release release = previousRelease.install(previousValues);
         assertThat(release.getStatus()).isEqualTo("deployed");
         assertThat(release.getChart()).isEqualTo("ha-monitoring-" + previous.version());
-        assertThat(server.requests()).as("the chart came from the repository").contains("GET /ha-monitoring-" + previous.version() + ".tgz");
+        assertThat(served.requests()).as("the chart came from the repository").contains("GET /ha-monitoring-" + previous.version() + ".tgz");
         stack.workloads.awaitAllReady(READY_TIMEOUT);
         ClusterReport.number("previous release (" + release.getChart() + ") prod install from the repository until every pod Ready",
                 StackUnderTest.seconds((System.nanoTime() - start) / 1e9));
@@ -141,7 +133,7 @@ class PreviousReleaseUpgradeIT {
         assertThat(release.getStatus()).isEqualTo("deployed");
         assertThat(release.getRevision()).isEqualTo("2");
         assertThat(release.getChart()).isEqualTo("ha-monitoring-" + ProjectVersion.version());
-        assertThat(server.requests()).as("the chart came from the repository").contains("GET /ha-monitoring-" + ProjectVersion.version() + ".tgz");
+        assertThat(served.requests()).as("the chart came from the repository").contains("GET /ha-monitoring-" + ProjectVersion.version() + ".tgz");
         stack.workloads.awaitRolledOut(READY_TIMEOUT);
         // Quota admission checks status.hard, which the quota controller copies from the new
         // spec a moment after helm has updated it: until then the previous release's limits are in
@@ -185,13 +177,6 @@ class PreviousReleaseUpgradeIT {
                 .hasMessageContaining("kind StatefulSet")
                 .hasMessageContaining("alertmanager")
                 .hasMessageContaining("updates to statefulset spec for fields other than");
-    }
-
-    /** The prod overlay shipped inside a package, written to a file for -f. */
-    private static Path packagedOverlay(ChartArchive archive, Path directory) throws IOException {
-        Files.createDirectories(directory);
-        return Files.write(directory.resolve("prod.yaml"), archive.file("environments/prod.yaml")
-                .orElseThrow(() -> new AssertionError(archive + " has no environments/prod.yaml")));
     }
 
     /** "Kind/name" to one metadata field (UID, generation) of every StatefulSet and Deployment of the release. */

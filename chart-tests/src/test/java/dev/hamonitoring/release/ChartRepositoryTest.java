@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -163,16 +162,13 @@ class ChartRepositoryTest {
         @DisplayName("renders, with the prod overlay taken from the package, exactly what the chart directory renders")
         void rendersLikeSource() throws IOException {
             Path overlay = packagedProdOverlay();
-            try (StaticServer server = StaticServer.serve(ReleaseFixtures.repository().directory())) {
-                String name = "hamon-" + UUID.randomUUID().toString().substring(0, 8);
-                Path repositories = addRepository(name, server);
-
-                RenderedRelease fromRepository = ChartRender.reference(name + "/ha-monitoring")
-                        .version(ProjectVersion.version()).repositoryConfig(repositories).valuesFile(overlay).render();
+            try (ServedRepository repository = ServedRepository.serve(ReleaseFixtures.repository().directory())) {
+                RenderedRelease fromRepository = ChartRender.reference(repository.chart("ha-monitoring"))
+                        .version(ProjectVersion.version()).repositoryConfig(repository.repositoryConfig()).valuesFile(overlay).render();
                 RenderedRelease fromSource = HelmRender.chart(ProjectPaths.umbrellaChart())
                         .valuesFile(ProjectPaths.environment("prod")).render();
 
-                assertThat(server.requests()).containsExactly("GET /index.yaml",
+                assertThat(repository.requests()).containsExactly("GET /index.yaml",
                         "GET /ha-monitoring-" + ProjectVersion.version() + ".tgz");
                 assertThat(fromRepository.objects()).hasSizeGreaterThan(50);
                 assertThat(fromRepository.manifest()).isEqualTo(fromSource.manifest());
@@ -196,11 +192,9 @@ class ChartRepositoryTest {
         @DisplayName("installs client-side (helm install --dry-run=client): chart, app version and NOTES of this build")
         void installDryRun() throws IOException {
             Path overlay = packagedProdOverlay();
-            try (StaticServer server = StaticServer.serve(ReleaseFixtures.repository().directory())) {
-                String name = "hamon-" + UUID.randomUUID().toString().substring(0, 8);
-                Path repositories = addRepository(name, server);
-                Release release = HelmJava.call(() -> Helm.install(name + "/ha-monitoring")
-                        .withVersion(ProjectVersion.version()).withRepositoryConfig(repositories)
+            try (ServedRepository repository = ServedRepository.serve(ReleaseFixtures.repository().directory())) {
+                Release release = HelmJava.call(() -> Helm.install(repository.chart("ha-monitoring"))
+                        .withVersion(ProjectVersion.version()).withRepositoryConfig(repository.repositoryConfig())
                         .withName("monitoring").withNamespace("monitoring").withKubeVersion(HelmRender.DEFAULT_KUBE_VERSION)
                         .withValuesFile(overlay).dryRun().withDryRunOption(DryRun.CLIENT).clientOnly().call());
                 assertThat(release.getChart()).isEqualTo("ha-monitoring-" + ProjectVersion.version());
@@ -223,16 +217,7 @@ class ChartRepositoryTest {
     }
 
     /** The prod overlay as shipped inside the package, written to a file for -f. */
-    private static Path packagedProdOverlay() throws IOException {
-        Path overlay = ReleaseFixtures.newDirectory("overlay").resolve("prod.yaml");
-        Files.write(overlay, ReleaseFixtures.currentPackage().file("environments/prod.yaml").orElseThrow());
-        return overlay;
-    }
-
-    /** helm repo add NAME URL into a repositories file of its own; returns that file. */
-    private static Path addRepository(String name, StaticServer server) {
-        Path repositories = ReleaseFixtures.newDirectory("helm-config").resolve("repositories.yaml");
-        HelmJava.call(() -> Helm.repo().add().withName(name).withUrl(server.uri()).withRepositoryConfig(repositories).call());
-        return repositories;
+    private static Path packagedProdOverlay() {
+        return ReleaseFixtures.currentPackage().extractFile("environments/prod.yaml", ReleaseFixtures.newDirectory("overlay"));
     }
 }

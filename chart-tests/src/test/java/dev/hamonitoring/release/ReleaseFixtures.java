@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * the chart directory exactly as the package phase does), the package unpacked, the previous
  * release's package, and renders of them. Tests read these and never modify them.
  */
-final class ReleaseFixtures {
+public final class ReleaseFixtures {
 
     private static final Map<String, Object> CACHE = new ConcurrentHashMap<>();
     private static volatile Path workDir;
@@ -72,7 +72,7 @@ final class ReleaseFixtures {
     }
 
     /** The previous release's package (the only .tgz in {@code release/previous/}). */
-    static Path previousPackageFile() {
+    public static Path previousPackageFile() {
         List<Path> packages = previousPackages();
         if (packages.size() != 1) {
             throw new AssertionError("Expected exactly one previous release package in " + resources().resolve("previous")

@@ -16,7 +16,7 @@ import java.util.List;
  * A static file server on the loopback interface (JDK HttpServer): serves a chart repository
  * folder the way GitHub Pages or S3 would, and records the paths requested.
  */
-public final class StaticServer implements AutoCloseable {
+final class StaticServer implements AutoCloseable {
 
     private final HttpServer server;
     private final List<String> requests = new ArrayList<>();
@@ -26,7 +26,7 @@ public final class StaticServer implements AutoCloseable {
     }
 
     /** Serves {@code root} on a free loopback port. */
-    public static StaticServer serve(Path root) {
+    static StaticServer serve(Path root) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             StaticServer result = new StaticServer(server);
@@ -58,12 +58,12 @@ public final class StaticServer implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:<port>/}. */
-    public URI uri() {
+    URI uri() {
         return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + "/");
     }
 
     /** "GET /index.yaml", ... in arrival order. */
-    public List<String> requests() {
+    List<String> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
