@@ -2,6 +2,11 @@ package dev.hamonitoring.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @DisplayName("Overlay snapshots")
 class OverlaySnapshotTest {
 
-    static java.util.List<String> environments() {
+    static List<String> environments() {
         return ProjectPaths.environments();
     }
 
@@ -27,8 +32,8 @@ class OverlaySnapshotTest {
 
     @Test
     @DisplayName("every shipped overlay has a snapshot and every snapshot an overlay")
-    void oneSnapshotPerOverlay() throws java.io.IOException {
-        try (var files = java.nio.file.Files.list(ProjectPaths.snapshotsDir())) {
+    void oneSnapshotPerOverlay() throws IOException {
+        try (Stream<Path> files = Files.list(Snapshots.chartSnapshots())) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).map(n -> n.substring(0, n.length() - 5)))
                     .containsExactlyInAnyOrderElementsOf(environments());
         }

@@ -141,4 +141,29 @@ class SnapshotsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("../prod");
     }
+
+    @Nested
+    @DisplayName("of the render API's fixture chart")
+    class FixtureChart {
+
+        /** The fixture's own snapshots, apart from the real chart's. */
+        private final Path fixtureSnapshots = ProjectPaths.root().resolve("chart-tests/src/test/resources/fixtures/tiny-chart-snapshots");
+
+        @Test
+        @DisplayName("match the committed prod render")
+        void matchesCommitted() {
+            RenderedRelease prod = TinyChart.render().valuesFile(TinyChart.environment("prod")).render();
+
+            Snapshots.in(fixtureSnapshots).updating(false).check("prod", prod.manifest());
+        }
+
+        @Test
+        @DisplayName("do not match the dev render")
+        void devDiffers() {
+            RenderedRelease dev = TinyChart.render().valuesFile(TinyChart.environment("dev")).render();
+
+            assertThatThrownBy(() -> Snapshots.in(fixtureSnapshots).updating(false).check("prod", dev.manifest()))
+                    .isInstanceOf(AssertionError.class);
+        }
+    }
 }

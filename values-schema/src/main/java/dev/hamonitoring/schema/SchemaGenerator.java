@@ -15,10 +15,9 @@ import java.util.Map;
  * {@code values-schema/src/main/schema/values.schema.yaml}, after checking the source against
  * {@link SchemaDiscipline}.
  *
- * <p>Run by the build in {@code process-classes} of the values-schema module (exec-maven-plugin,
- * paths resolved from {@code ${maven.multiModuleProjectDirectory}}), so {@code ./mvnw package}
- * always renders the chart with a freshly generated schema. By hand:
- * {@code ./mvnw -q -pl values-schema process-classes}.
+ * <p>The JSON is committed with the chart, so a chart installed from a git checkout (or an Argo CD
+ * Application pointing at the git path) validates its values too. {@code CommittedSchemaTest} fails
+ * when the committed file differs from the generated one; {@value #UPDATE_COMMAND} rewrites it.
  *
  * <p>The JSON keeps the key order of the YAML source, gains a {@code $comment} saying it is
  * generated, and is only rewritten when its content changes.
@@ -30,26 +29,16 @@ public final class SchemaGenerator {
     /** Target, relative to the repository root. */
     public static final String TARGET = "charts/ha-monitoring/values.schema.json";
 
-    static final String GENERATED_COMMENT = "Generated from " + SOURCE
-            + " by dev.hamonitoring.schema.SchemaGenerator during the Maven build; edit the YAML, not this file.";
+    /** The system property that makes {@code CommittedSchemaTest} rewrite the committed JSON first. */
+    public static final String UPDATE_PROPERTY = "schema.update";
+    /** The command that regenerates the committed JSON, quoted in failure messages. */
+    public static final String UPDATE_COMMAND = "./mvnw -q -pl values-schema test -D" + UPDATE_PROPERTY
+            + "=true -Dtest=CommittedSchemaTest -Dsurefire.failIfNoSpecifiedTests=false";
+
+    static final String GENERATED_COMMENT = "Generated from " + SOURCE + "; edit the YAML, not this file, then run: "
+            + UPDATE_COMMAND;
 
     private SchemaGenerator() {
-    }
-
-    /**
-     * Command line: {@code SchemaGenerator <source.yaml> <target.json>}.
-     *
-     * <p>Throws instead of calling {@code System.exit}: exec:java runs inside the Maven JVM and
-     * reports the exception message (the list of problems) as the build failure.
-     */
-    public static void main(String[] args) {
-        if (args.length != 2) {
-            throw new IllegalArgumentException("usage: SchemaGenerator <values.schema.yaml> <values.schema.json>");
-        }
-        Path source = Path.of(args[0]);
-        Path target = Path.of(args[1]);
-        boolean written = generate(source, target);
-        System.out.println("[values-schema] " + (written ? "wrote " : "up to date: ") + target.normalize());
     }
 
     /**

@@ -148,14 +148,6 @@ class SchemaGeneratorTest {
                     .hasMessageContaining("The values schema source is missing: " + missing)
                     .hasMessageContaining("single source of charts/ha-monitoring/values.schema.json");
         }
-
-        @Test
-        @DisplayName("and the command line refuses to guess paths")
-        void mainNeedsBothPaths() {
-            assertThatThrownBy(() -> SchemaGenerator.main(new String[] {"only-one"}))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageStartingWith("usage: SchemaGenerator");
-        }
     }
 
     private static List<String> fieldNames(JsonNode node) {
