@@ -1,5 +1,6 @@
 package dev.hamonitoring.release;
 
+import dev.hamonitoring.render.ChartArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.hamonitoring.release;
 
+import dev.hamonitoring.render.ChartArchive;
 import java.nio.file.Path;
 
 /**

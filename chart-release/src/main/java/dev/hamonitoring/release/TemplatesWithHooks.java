@@ -2,6 +2,7 @@ package dev.hamonitoring.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hamonitoring.render.ChartArchive;
 import dev.hamonitoring.render.FileTrees;
 import dev.hamonitoring.render.HelmRender;
 import dev.hamonitoring.render.RenderedRelease;

@@ -3,8 +3,10 @@ package dev.hamonitoring.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hamonitoring.render.ChartArchive;
 import dev.hamonitoring.render.FileTrees;
 import dev.hamonitoring.render.ProjectPaths;
+import dev.hamonitoring.render.TarGz;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.hamonitoring.release;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hamonitoring.render.ChartArchive;
 import dev.hamonitoring.render.ProjectPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
+import dev.hamonitoring.render.ChartArchive;
 import dev.hamonitoring.render.HelmJava;
 import dev.hamonitoring.render.HelmRender;
 import dev.hamonitoring.render.ProjectPaths;
 import dev.hamonitoring.render.RenderedRelease;
+import dev.hamonitoring.render.TarGz;
 import java.io.IOException;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -87,7 +89,7 @@ class ChartRepositoryTest {
         private ChartArchive tinyChart(String version, String appVersion) {
             byte[] chart = ("apiVersion: v2\nname: demo\nversion: " + version + "\nappVersion: \"" + appVersion + "\"\n")
                     .getBytes(StandardCharsets.UTF_8);
-            return ChartArchive.of(TarGz.write(Map.of("demo/Chart.yaml", chart), 0, TarGz.PLAIN_GZIP_HEADER), "demo " + version);
+            return ChartArchive.of(TarGz.write(Map.of("demo/Chart.yaml", chart), 0, TarGz.plainGzipHeader()), "demo " + version);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hamonitoring.release;
 
+import dev.hamonitoring.render.ChartArchive;
 import dev.hamonitoring.render.FileTrees;
 import dev.hamonitoring.render.HelmRender;
 import dev.hamonitoring.render.ProjectPaths;
@@ -52,7 +53,7 @@ public final class ReleaseFixtures {
     }
 
     /** This build's chart repository (index.yaml + package), as the package phase writes it. */
-    static ChartRepository repository() {
+    public static ChartRepository repository() {
         return cached("repository", () -> ChartRepository.build(ProjectPaths.umbrellaChart(), newDirectory("chart-repo"),
                 ProjectVersion.version(), ProjectVersion.buildTimestamp()));
     }
@@ -63,7 +64,7 @@ public final class ReleaseFixtures {
     }
 
     /** This build's chart package, unpacked: the chart directory Argo CD renders in. */
-    static Path currentPackageDir() {
+    public static Path currentPackageDir() {
         return cached("current-package-dir", () -> currentPackage().extractTo(newDirectory("unpacked")));
     }
 

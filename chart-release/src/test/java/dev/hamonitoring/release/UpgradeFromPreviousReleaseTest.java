@@ -2,6 +2,7 @@ package dev.hamonitoring.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hamonitoring.render.ChartArchive;
 import dev.hamonitoring.render.RenderedRelease;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.hamonitoring.render.ChartArchive;
 import dev.hamonitoring.render.ProjectPaths;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Release;
-import dev.hamonitoring.release.ChartArchive;
 import dev.hamonitoring.release.ChartRepository;
 import dev.hamonitoring.release.ProjectVersion;
 import dev.hamonitoring.release.ReleaseFixtures;
 import dev.hamonitoring.release.ServedRepository;
+import dev.hamonitoring.render.ChartArchive;
 import dev.hamonitoring.render.ProjectPaths;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;

@@ -1,10 +1,17 @@
 package dev.hamonitoring.analysis.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hamonitoring.render.PodTemplates;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Labels and taints that preset nodes carry: the dedicated node pool of the overlay being
@@ -29,19 +36,42 @@ public record NodePool(Map<String, String> labels, List<Taint> taints, String or
         pool.path("nodeSelector").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         List<Taint> taints = new ArrayList<>();
         for (JsonNode t : pool.path("tolerations")) {
-            String key = t.path("key").asText("");
-            if (key.isEmpty()) {
-                continue; // tolerates everything: implies no particular taint
-            }
-            String effect = t.path("effect").asText("");
-            String value = "Exists".equals(t.path("operator").asText("Equal")) ? "true" : t.path("value").asText("");
-            if (effect.isEmpty()) {
-                taints.add(new Taint(key, value, "NoSchedule"));
-            } else if (!"PreferNoSchedule".equals(effect)) {
-                taints.add(new Taint(key, value, effect));
-            }
+            tolerated(t.path("key").asText(""), t.path("operator").asText("Equal"), t.path("value").asText(""),
+                    t.path("effect").asText("")).ifPresent(taints::add);
         }
         return new NodePool(Map.copyOf(labels), List.copyOf(taints), "overlay global.nodePool");
+    }
+
+    /**
+     * The pool a rendered release asks for when its values are unknown (a manifest, a repository
+     * chart): the node selector and tolerations most of its pod templates share.
+     */
+    public static NodePool fromRelease(List<HasMetadata> objects) {
+        Map<NodePool, Integer> votes = new LinkedHashMap<>();
+        for (PodTemplateSpec template : PodTemplates.all(objects).values()) {
+            PodSpec spec = template.getSpec();
+            if (spec == null) {
+                continue;
+            }
+            Map<String, String> labels = spec.getNodeSelector() == null ? Map.of() : Map.copyOf(spec.getNodeSelector());
+            List<Taint> taints = new ArrayList<>();
+            if (spec.getTolerations() != null) {
+                for (Toleration t : spec.getTolerations()) {
+                    tolerated(Objects.toString(t.getKey(), ""), Objects.toString(t.getOperator(), "Equal"),
+                            Objects.toString(t.getValue(), ""), Objects.toString(t.getEffect(), "")).ifPresent(taints::add);
+                }
+            }
+            votes.merge(new NodePool(labels, List.copyOf(taints), "the rendered pods' node selector and tolerations"), 1, Integer::sum);
+        }
+        return votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(none());
+    }
+
+    /** The taint a toleration admits: none when it tolerates every key or only prefers. */
+    private static Optional<Taint> tolerated(String key, String operator, String value, String effect) {
+        if (key.isEmpty() || "PreferNoSchedule".equals(effect)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Taint(key, "Exists".equals(operator) ? "true" : value, effect.isEmpty() ? "NoSchedule" : effect));
     }
 
     /** "k=v,k2=v2" or "k=v;key=value:NoSchedule,key2:NoExecute" (labels, then taints after ';'). */

@@ -1,4 +1,4 @@
-package dev.hamonitoring.release;
+package dev.hamonitoring.render;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,10 +26,10 @@ import java.util.zip.GZIPInputStream;
  * at the end), with one modification time for every entry so the same files always give the same
  * bytes. JDK only, no compression library.
  */
-final class TarGz {
+public final class TarGz {
 
     /** The gzip header Go's gzip writer produces with no name, comment or extra field. */
-    static final byte[] PLAIN_GZIP_HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+    private static final byte[] PLAIN_GZIP_HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
     private static final int BLOCK = 512;
     private static final int FEXTRA = 4;
@@ -40,13 +40,18 @@ final class TarGz {
     private TarGz() {
     }
 
+    /** A gzip header without name, time, extra field or comment (a copy; callers may change it). */
+    public static byte[] plainGzipHeader() {
+        return PLAIN_GZIP_HEADER.clone();
+    }
+
     /**
      * The files of a .tgz, in archive order (path to content).
      *
      * @throws IllegalArgumentException when the archive holds anything but regular files (links,
      *     devices), a path twice, or is not a gzip-compressed tar
      */
-    static Map<String, byte[]> read(byte[] tgz) {
+    public static Map<String, byte[]> read(byte[] tgz) {
         byte[] tar;
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(tgz))) {
             tar = in.readAllBytes();
@@ -97,7 +102,7 @@ final class TarGz {
      * @param gzipHeader the gzip member header to write (fixed fields through the optional
      *     extra/name/comment fields, no header CRC); its modification time field must be zero
      */
-    static byte[] write(Map<String, byte[]> entries, long mtimeSeconds, byte[] gzipHeader) {
+    public static byte[] write(Map<String, byte[]> entries, long mtimeSeconds, byte[] gzipHeader) {
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
         for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
             tar.writeBytes(header(entry.getKey(), entry.getValue().length, mtimeSeconds));
@@ -114,7 +119,7 @@ final class TarGz {
      * rewritten archive can keep the header Helm writes. Fails on a header CRC or a non-zero
      * modification time, which Helm does not write.
      */
-    static byte[] gzipHeader(byte[] tgz) {
+    public static byte[] gzipHeader(byte[] tgz) {
         if (tgz.length < 10 || tgz[0] != 0x1f || tgz[1] != (byte) 0x8b || tgz[2] != 8) {
             throw new IllegalArgumentException("Not a gzip (deflate) stream");
         }
@@ -275,7 +280,7 @@ final class TarGz {
     }
 
     /** Reads a whole file. */
-    static byte[] readAll(Path file) {
+    public static byte[] readAll(Path file) {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {

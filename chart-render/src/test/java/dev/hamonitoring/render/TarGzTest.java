@@ -1,4 +1,4 @@
-package dev.hamonitoring.release;
+package dev.hamonitoring.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,7 +32,7 @@ class TarGzTest {
         @Test
         @DisplayName("read back with the same paths, order and contents")
         void roundTrip() {
-            Map<String, byte[]> read = TarGz.read(TarGz.write(files(), 1_700_000_000L, TarGz.PLAIN_GZIP_HEADER));
+            Map<String, byte[]> read = TarGz.read(TarGz.write(files(), 1_700_000_000L, TarGz.plainGzipHeader()));
             assertThat(read.keySet()).containsExactlyElementsOf(files().keySet());
             files().forEach((path, content) -> assertThat(read.get(path)).as(path).isEqualTo(content));
         }
@@ -40,16 +40,16 @@ class TarGzTest {
         @Test
         @DisplayName("are byte-identical for the same files and time, and differ for another time")
         void reproducible() {
-            byte[] first = TarGz.write(files(), 1_700_000_000L, TarGz.PLAIN_GZIP_HEADER);
-            assertThat(TarGz.write(files(), 1_700_000_000L, TarGz.PLAIN_GZIP_HEADER)).isEqualTo(first);
-            assertThat(TarGz.write(files(), 1_700_000_001L, TarGz.PLAIN_GZIP_HEADER)).isNotEqualTo(first);
+            byte[] first = TarGz.write(files(), 1_700_000_000L, TarGz.plainGzipHeader());
+            assertThat(TarGz.write(files(), 1_700_000_000L, TarGz.plainGzipHeader())).isEqualTo(first);
+            assertThat(TarGz.write(files(), 1_700_000_001L, TarGz.plainGzipHeader())).isNotEqualTo(first);
         }
 
         @Test
         @DisplayName("keep paths longer than 100 characters through the ustar prefix field")
         void longPaths() {
             String path = "demo/" + "deep/".repeat(25) + "file.yaml";
-            Map<String, byte[]> read = TarGz.read(TarGz.write(Map.of(path, new byte[] {1}), 0, TarGz.PLAIN_GZIP_HEADER));
+            Map<String, byte[]> read = TarGz.read(TarGz.write(Map.of(path, new byte[] {1}), 0, TarGz.plainGzipHeader()));
             assertThat(read).containsOnlyKeys(path);
         }
 

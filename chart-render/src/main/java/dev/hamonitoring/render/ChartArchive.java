@@ -1,4 +1,4 @@
-package dev.hamonitoring.release;
+package dev.hamonitoring.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -89,7 +89,8 @@ public final class ChartArchive {
         return sha256(bytes);
     }
 
-    static String sha256(byte[] data) {
+    /** Hex SHA-256 of any bytes (a served package, a file read back). */
+    public static String sha256(byte[] data) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (NoSuchAlgorithmException e) {
