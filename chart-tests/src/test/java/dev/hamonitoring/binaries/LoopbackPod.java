@@ -1,5 +1,7 @@
 package dev.hamonitoring.binaries;
 
+import dev.hamonitoring.render.MountedFiles;
+import dev.hamonitoring.render.PodTemplates;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -77,14 +79,8 @@ public final class LoopbackPod {
 
     /** Replica {@code ordinal} of a StatefulSet ({@code <name>-<ordinal>}) or Deployment ({@code <name>-<ordinal>}, no hash). */
     static LoopbackPod replica(LoopbackNetwork network, HasMetadata workload, int ordinal, String podName) {
-        PodTemplateSpec template;
-        if (workload instanceof StatefulSet statefulSet) {
-            template = statefulSet.getSpec().getTemplate();
-        } else if (workload instanceof Deployment deployment) {
-            template = deployment.getSpec().getTemplate();
-        } else {
-            throw new LoopbackRewriteException(workload.getKind() + " " + workload.getMetadata().getName() + " has no pod template");
-        }
+        PodTemplateSpec template = PodTemplates.of(workload).orElseThrow(() -> new LoopbackRewriteException(
+                workload.getKind() + " " + workload.getMetadata().getName() + " has no pod template"));
         Map<String, String> labels = template.getMetadata().getLabels();
         return new LoopbackPod(network, podName, workload.getMetadata().getNamespace(), labels == null ? Map.of() : labels,
                 template.getMetadata().getAnnotations(), template.getSpec(), workload, ordinal, false);
@@ -264,15 +260,17 @@ public final class LoopbackPod {
             for (Volume volume : volumes) {
                 Path dir = volumeDirectory(volume.getName());
                 Files.createDirectories(dir);
-                if (volume.getConfigMap() != null) {
-                    ConfigMap configMap = network.rendered(ConfigMap.class, volume.getConfigMap().getName(), "volume " + volume.getName() + " of pod " + name);
-                    writeItems(dir, stringData(configMap.getData(), configMap.getBinaryData()), volume.getConfigMap().getItems(), volume.getName());
-                } else if (volume.getSecret() != null) {
-                    Secret secret = network.rendered(Secret.class, volume.getSecret().getSecretName(), "volume " + volume.getName() + " of pod " + name);
-                    writeItems(dir, secretData(secret), volume.getSecret().getItems(), volume.getName());
+                Optional<Map<String, String>> files;
+                try {
+                    files = MountedFiles.of(volume, network.release().objects(), MountedFiles.Missing.FAIL);
+                } catch (IllegalArgumentException e) {
+                    throw new LoopbackRewriteException("Pod " + name + ": " + e.getMessage());
+                }
+                if (files.isPresent()) {
+                    writeFiles(dir, files.get());
                 } else if (volume.getEmptyDir() == null && volume.getPersistentVolumeClaim() == null) {
                     throw new LoopbackRewriteException("Pod " + name + ": volume " + volume.getName() + " is neither ConfigMap, Secret,"
-                            + " emptyDir nor PVC; the loopback rewrite does not know how to provide it");
+                            + " projected, emptyDir nor PVC; the loopback rewrite does not know how to provide it");
                 }
             }
             if (workload instanceof StatefulSet statefulSet && statefulSet.getSpec().getVolumeClaimTemplates() != null) {
@@ -319,43 +317,12 @@ public final class LoopbackPod {
         return true;
     }
 
-    private void writeItems(Path dir, Map<String, String> data, List<KeyToPath> items, String volume) throws IOException {
-        if (items == null || items.isEmpty()) {
-            for (Map.Entry<String, String> entry : data.entrySet()) {
-                Files.writeString(dir.resolve(entry.getKey()), entry.getValue(), StandardCharsets.UTF_8);
-            }
-            return;
-        }
-        for (KeyToPath item : items) {
-            String value = data.get(item.getKey());
-            if (value == null) {
-                throw new LoopbackRewriteException("Pod " + name + ": volume " + volume + " asks for key " + item.getKey()
-                        + ", which the object does not have (keys: " + data.keySet() + ")");
-            }
-            Path file = dir.resolve(item.getPath());
+    private static void writeFiles(Path dir, Map<String, String> files) throws IOException {
+        for (Map.Entry<String, String> entry : files.entrySet()) {
+            Path file = dir.resolve(entry.getKey());
             Files.createDirectories(file.getParent());
-            Files.writeString(file, value, StandardCharsets.UTF_8);
+            Files.writeString(file, entry.getValue(), StandardCharsets.UTF_8);
         }
-    }
-
-    private static Map<String, String> stringData(Map<String, String> data, Map<String, String> binaryData) {
-        Map<String, String> all = new LinkedHashMap<>(data == null ? Map.of() : data);
-        if (binaryData != null) {
-            binaryData.forEach((k, v) -> all.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-        }
-        return all;
-    }
-
-    /** A Secret's content: {@code stringData} as rendered, plus base64-decoded {@code data}. */
-    static Map<String, String> secretData(Secret secret) {
-        Map<String, String> all = new LinkedHashMap<>();
-        if (secret.getData() != null) {
-            secret.getData().forEach((k, v) -> all.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-        }
-        if (secret.getStringData() != null) {
-            all.putAll(secret.getStringData());
-        }
-        return all;
     }
 
     private static String trimSlash(String path) {

@@ -1,5 +1,6 @@
 package dev.hamonitoring.binaries;
 
+import dev.hamonitoring.render.MountedFiles;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -296,7 +297,7 @@ public final class LoopbackRewrite {
         }
         if (source.getSecretKeyRef() != null) {
             Secret secret = network.rendered(Secret.class, source.getSecretKeyRef().getName(), what);
-            String value = LoopbackPod.secretData(secret).get(source.getSecretKeyRef().getKey());
+            String value = MountedFiles.data(secret).get(source.getSecretKeyRef().getKey());
             if (value == null) {
                 throw new LoopbackRewriteException(what + ": Secret " + secret.getMetadata().getName() + " has no key " + source.getSecretKeyRef().getKey());
             }

@@ -1,5 +1,7 @@
 package dev.hamonitoring.cluster;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -123,16 +126,13 @@ public final class NodeDrain {
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
         // Wait for that pod (by uid) to be gone, like kubectl drain does.
-        while (true) {
-            Pod current = client.pods().inNamespace(ns).withName(name).get();
-            if (current == null || !uid.equals(current.getMetadata().getUid())) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(ns + "/" + name + " was evicted but still exists at the drain timeout");
-            }
-            Thread.sleep(50);
-        }
+        Duration left = Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime()));
+        await().alias(ns + "/" + name + " evicted but still there at the drain timeout")
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).atMost(left)
+                .until(() -> {
+                    Pod current = client.pods().inNamespace(ns).withName(name).get();
+                    return current == null || !uid.equals(current.getMetadata().getUid());
+                });
     }
 
     private static boolean ownedByDaemonSet(Pod pod) {

@@ -2,6 +2,7 @@ package dev.hamonitoring.cluster;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.hamonitoring.analysis.model.WorkloadKind;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -41,14 +42,14 @@ public final class ReleaseWorkloads {
      * @param pdb the PodDisruptionBudget whose selector matches its pods, if any
      * @param minAvailable that budget's {@code minAvailable} (-1 without a budget)
      */
-    public record Component(String name, String kind, String workload, int replicas, Map<String, String> selector,
+    public record Component(String name, WorkloadKind kind, String workload, int replicas, Map<String, String> selector,
                             Optional<String> pdb, int minAvailable) {
         public Component {
             selector = Map.copyOf(selector);
         }
 
         public boolean stateful() {
-            return "StatefulSet".equals(kind);
+            return kind == WorkloadKind.STATEFUL_SET;
         }
     }
 
@@ -75,11 +76,11 @@ public final class ReleaseWorkloads {
         List<PodDisruptionBudget> pdbs = client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems();
         List<Component> result = new ArrayList<>();
         for (Deployment d : client.apps().deployments().inNamespace(namespace).withLabel(INSTANCE_LABEL, release).list().getItems()) {
-            result.add(component("Deployment", d.getMetadata().getName(), d.getMetadata().getLabels(), d.getSpec().getReplicas(),
+            result.add(component(WorkloadKind.DEPLOYMENT, d.getMetadata().getName(), d.getMetadata().getLabels(), d.getSpec().getReplicas(),
                     d.getSpec().getSelector(), d.getSpec().getTemplate(), pdbs));
         }
         for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).withLabel(INSTANCE_LABEL, release).list().getItems()) {
-            result.add(component("StatefulSet", s.getMetadata().getName(), s.getMetadata().getLabels(), s.getSpec().getReplicas(),
+            result.add(component(WorkloadKind.STATEFUL_SET, s.getMetadata().getName(), s.getMetadata().getLabels(), s.getSpec().getReplicas(),
                     s.getSpec().getSelector(), s.getSpec().getTemplate(), pdbs));
         }
         result.sort(Comparator.comparing(Component::name));
@@ -93,7 +94,7 @@ public final class ReleaseWorkloads {
                         + "; there are " + components().stream().map(Component::name).collect(Collectors.toList())));
     }
 
-    private static Component component(String kind, String workload, Map<String, String> labels, Integer replicas,
+    private static Component component(WorkloadKind kind, String workload, Map<String, String> labels, Integer replicas,
                                        LabelSelector selector, PodTemplateSpec template, List<PodDisruptionBudget> pdbs) {
         Map<String, String> podLabels = template.getMetadata().getLabels();
         Optional<PodDisruptionBudget> pdb = pdbs.stream().filter(p -> matches(p.getSpec().getSelector(), podLabels)).findFirst();

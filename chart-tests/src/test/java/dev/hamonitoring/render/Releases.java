@@ -1,8 +1,10 @@
 package dev.hamonitoring.render;
 
+import dev.hamonitoring.render.PodTemplates;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.nio.file.Path;
@@ -45,26 +47,20 @@ final class Releases {
         return ProjectPaths.root().resolve("chart-tests/src/test/resources/values").resolve(name + ".yaml");
     }
 
-    /** The pod template spec of a StatefulSet or Deployment. */
-    static PodSpec podSpec(HasMetadata workload) {
-        if (workload instanceof StatefulSet statefulSet) {
-            return statefulSet.getSpec().getTemplate().getSpec();
-        }
-        if (workload instanceof Deployment deployment) {
-            return deployment.getSpec().getTemplate().getSpec();
-        }
-        throw new IllegalArgumentException(workload.getKind() + " " + workload.getMetadata().getName() + " has no pod template");
+    /** The pod template of a workload, or a failure naming it. */
+    static PodTemplateSpec podTemplate(HasMetadata workload) {
+        return PodTemplates.of(workload).orElseThrow(() -> new IllegalArgumentException(
+                workload.getKind() + " " + workload.getMetadata().getName() + " has no pod template"));
     }
 
-    /** Pod template labels of a StatefulSet or Deployment. */
+    /** The pod template spec of a workload. */
+    static PodSpec podSpec(HasMetadata workload) {
+        return podTemplate(workload).getSpec();
+    }
+
+    /** Pod template labels of a workload. */
     static Map<String, String> podLabels(HasMetadata workload) {
-        if (workload instanceof StatefulSet statefulSet) {
-            return statefulSet.getSpec().getTemplate().getMetadata().getLabels();
-        }
-        if (workload instanceof Deployment deployment) {
-            return deployment.getSpec().getTemplate().getMetadata().getLabels();
-        }
-        throw new IllegalArgumentException(workload.getKind() + " has no pod template");
+        return podTemplate(workload).getMetadata().getLabels();
     }
 
     /** Replicas of a StatefulSet or Deployment. */

@@ -5,6 +5,7 @@ import dev.hamonitoring.analysis.model.CloudNativePg;
 import dev.hamonitoring.analysis.model.Labels;
 import dev.hamonitoring.analysis.model.StackModel;
 import dev.hamonitoring.analysis.model.Workload;
+import dev.hamonitoring.analysis.model.WorkloadKind;
 import dev.hamonitoring.analysis.network.NetworkAudit;
 import dev.hamonitoring.analysis.topology.FailureAnalysis;
 import dev.hamonitoring.analysis.topology.NodePool;
@@ -130,7 +131,7 @@ public final class HaAnalysis {
     }
 
     private static String budget(StackModel stack, Workload w) {
-        if ("Cluster".equals(w.kind())) {
+        if (w.kind() == WorkloadKind.CLUSTER) {
             return stack.postgresClusters().stream().filter(c -> c.name().equals(w.name())).findFirst()
                     .map(CloudNativePg::pdbDescription).orElse("none");
         }

@@ -10,6 +10,7 @@ import dev.hamonitoring.analysis.model.PodInstance;
 import dev.hamonitoring.analysis.model.Role;
 import dev.hamonitoring.analysis.model.StackModel;
 import dev.hamonitoring.analysis.model.Workload;
+import dev.hamonitoring.analysis.model.WorkloadKind;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public final class AlertmanagerPeersCheck implements HaCheck {
             String listen = Args.last(c, "cluster.listen-address");
             if (listen != null && listen.isBlank()) {
                 if (am.replicas() > 1) {
-                    findings.add(Finding.error(ID, am.kind(), am.name(),
+                    findings.add(Finding.error(ID, am.kind().toString(), am.name(),
                             "--cluster.listen-address is empty, which turns clustering off: the " + am.replicas()
                                     + " replicas share no silences and no notification log, so each one notifies.",
                             "--cluster.listen-address=0.0.0.0:9094"));
@@ -54,9 +55,9 @@ public final class AlertmanagerPeersCheck implements HaCheck {
                 continue;
             }
             int port = Configs.hostPort(listen == null ? "0.0.0.0:9094" : listen, 9094).map(Configs.Address::port).orElse(9094);
-            if (!"StatefulSet".equals(am.kind())) {
+            if (am.kind() != WorkloadKind.STATEFUL_SET) {
                 if (am.replicas() > 1) {
-                    findings.add(Finding.error(ID, am.kind(), am.name(),
+                    findings.add(Finding.error(ID, am.kind().toString(), am.name(),
                             "Alertmanager runs as a " + am.kind() + ": its pods have no stable DNS names to list as --cluster.peer.",
                             "run Alertmanager as a StatefulSet with a headless governing Service"));
                 }
@@ -71,7 +72,7 @@ public final class AlertmanagerPeersCheck implements HaCheck {
     private static void checkService(List<Finding> findings, StackModel stack, Workload am, int port) {
         Optional<Service> found = am.serviceName() == null ? Optional.empty() : stack.service(am.serviceName());
         if (found.isEmpty()) {
-            findings.add(Finding.error(ID, am.kind(), am.name(),
+            findings.add(Finding.error(ID, am.kind().toString(), am.name(),
                     "The governing Service " + am.serviceName() + " (spec.serviceName) is not rendered: the peers' DNS names do not resolve.",
                     "render a headless Service named " + am.serviceName()));
             return;
@@ -111,14 +112,14 @@ public final class AlertmanagerPeersCheck implements HaCheck {
             Optional<Configs.Address> address = Configs.hostPort(peer, 0);
             Optional<PodInstance> pod = address.flatMap(a -> stack.resolve(a.host())).map(StackModel.HostTarget::pod);
             if (pod.isEmpty() || pod.get().workload() != am) {
-                findings.add(Finding.error(ID, am.kind(), am.name(),
+                findings.add(Finding.error(ID, am.kind().toString(), am.name(),
                         "--cluster.peer=" + peer + " does not name a pod of " + am.name() + " through its headless Service "
                                 + am.serviceName() + (pod.isPresent() ? " (it names " + pod.get().name() + ")" : "") + ".",
                         "--cluster.peer=<statefulset>-<ordinal>." + am.serviceName() + "." + stack.namespace() + ".svc.<cluster domain>:" + port));
                 continue;
             }
             if (address.get().port() != port) {
-                findings.add(Finding.error(ID, am.kind(), am.name(),
+                findings.add(Finding.error(ID, am.kind().toString(), am.name(),
                         "--cluster.peer=" + peer + " uses port " + address.get().port() + ", not the cluster port " + port + ".",
                         "use port " + port));
             }
@@ -126,7 +127,7 @@ public final class AlertmanagerPeersCheck implements HaCheck {
         }
         for (int ordinal = 0; ordinal < am.replicas(); ordinal++) {
             if (!covered.contains(ordinal) && am.replicas() > 1) {
-                findings.add(Finding.error(ID, am.kind(), am.name(),
+                findings.add(Finding.error(ID, am.kind().toString(), am.name(),
                         "No --cluster.peer for ordinal " + ordinal + " (" + am.name() + "-" + ordinal + "): when the other replicas restart, "
                                 + "it can be left out of the cluster and notify on its own.",
                         "one --cluster.peer per ordinal 0.." + (am.replicas() - 1) + " (generated from alertmanager.replicas)"));

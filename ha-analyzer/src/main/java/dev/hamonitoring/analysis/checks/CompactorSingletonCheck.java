@@ -5,6 +5,7 @@ import dev.hamonitoring.analysis.Finding;
 import dev.hamonitoring.analysis.HaCheck;
 import dev.hamonitoring.analysis.model.Role;
 import dev.hamonitoring.analysis.model.Workload;
+import dev.hamonitoring.analysis.model.WorkloadKind;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,14 +36,14 @@ public final class CompactorSingletonCheck implements HaCheck {
                     "render the compactor (thanos.compactor) with replicas 1"));
         }
         if (compactors.size() > 1) {
-            findings.add(Finding.error(ID, compactors.get(1).kind(), compactors.get(1).name(),
+            findings.add(Finding.error(ID, compactors.get(1).kind().toString(), compactors.get(1).name(),
                     compactors.size() + " compactor workloads (" + String.join(", ", compactors.stream().map(Workload::ref).toList())
                             + ") would compact the same bucket at once and corrupt it.",
                     "keep one compactor per bucket"));
         }
         for (Workload w : compactors) {
             if (w.replicas() != 1) {
-                findings.add(Finding.error(ID, w.kind(), w.name(),
+                findings.add(Finding.error(ID, w.kind().toString(), w.name(),
                         "replicas " + w.replicas() + ": two compactors on one bucket compact and delete the same blocks and corrupt it"
                                 + (w.replicas() == 0 ? " (0: nothing compacts at all)" : "") + ".",
                         "thanos.compactor.replicas: 1"));
@@ -51,12 +52,12 @@ public final class CompactorSingletonCheck implements HaCheck {
                 String strategy = d.getSpec().getStrategy() == null || d.getSpec().getStrategy().getType() == null
                         ? "RollingUpdate" : d.getSpec().getStrategy().getType();
                 if (!"Recreate".equals(strategy)) {
-                    findings.add(Finding.error(ID, w.kind(), w.name(),
+                    findings.add(Finding.error(ID, w.kind().toString(), w.name(),
                             "A Deployment with the " + strategy + " strategy starts the new compactor before the old one stops: two run at once during every rollout.",
                             "spec.strategy.type: Recreate, or run the compactor as a StatefulSet"));
                 }
-            } else if (!"StatefulSet".equals(w.kind())) {
-                findings.add(Finding.error(ID, w.kind(), w.name(),
+            } else if (w.kind() != WorkloadKind.STATEFUL_SET) {
+                findings.add(Finding.error(ID, w.kind().toString(), w.name(),
                         "A compactor run as a " + w.kind() + " has no guarantee of a single instance.",
                         "run the compactor as a StatefulSet with replicas 1"));
             }

@@ -8,6 +8,7 @@ import dev.hamonitoring.analysis.model.CloudNativePg;
 import dev.hamonitoring.analysis.model.Labels;
 import dev.hamonitoring.analysis.model.StackModel;
 import dev.hamonitoring.analysis.model.Workload;
+import dev.hamonitoring.analysis.model.WorkloadKind;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.ArrayList;
@@ -73,11 +74,11 @@ public final class DisruptionBudgetsCheck implements HaCheck {
             }
         }
         for (Workload w : stack.workloads()) {
-            if ("Cluster".equals(w.kind())) {
+            if (w.kind() == WorkloadKind.CLUSTER) {
                 continue;
             }
             if (w.replicas() > 1 && stack.pdbs().stream().noneMatch(p -> Labels.matches(p.getSpec().getSelector(), w.representative().labels()))) {
-                findings.add(Finding.error(ID, w.kind(), w.name(),
+                findings.add(Finding.error(ID, w.kind().toString(), w.name(),
                         w.replicas() + " replicas and no PodDisruptionBudget: a node drain or cluster upgrade may evict them all at once.",
                         ValuesKeys.of(w.component()) + ".podDisruptionBudget.enabled: true (minAvailable below replicas)"));
             }

@@ -49,7 +49,7 @@ public final class GrafanaSharedStateCheck implements HaCheck {
             String type = ini.get("database", "type");
             String effective = type == null ? "sqlite3" : type;
             if (!"postgres".equals(effective) && !"mysql".equals(effective)) {
-                findings.add(Finding.error(ID, grafana.kind(), grafana.name(),
+                findings.add(Finding.error(ID, grafana.kind().toString(), grafana.name(),
                         grafana.replicas() + " replicas with [database] type = " + effective + (type == null ? " (the default)" : "")
                                 + ": each replica keeps its own users, dashboards, sessions and alert state.",
                         "grafana.database.type: postgres (and no grafana.ini.database.type override), or grafana.replicas: 1"));
@@ -59,7 +59,7 @@ public final class GrafanaSharedStateCheck implements HaCheck {
             }
             String peers = ini.get("unified_alerting", "ha_peers");
             if (peers == null || peers.isBlank()) {
-                findings.add(Finding.error(ID, grafana.kind(), grafana.name(),
+                findings.add(Finding.error(ID, grafana.kind().toString(), grafana.name(),
                         "Unified alerting is on with " + grafana.replicas() + " replicas but [unified_alerting] ha_peers is empty: every replica "
                                 + "evaluates and notifies on its own (one notification per replica).",
                         "[unified_alerting] ha_peers: <headless Service selecting the Grafana pods>:9094"));
@@ -77,7 +77,7 @@ public final class GrafanaSharedStateCheck implements HaCheck {
         Optional<StackModel.HostTarget> target = address.flatMap(a -> stack.resolve(a.host()));
         String fix = "grafana.ini.unified_alerting.ha_peers: the headless Service that selects the Grafana pods, port 9094";
         if (target.isEmpty()) {
-            findings.add(Finding.error(ID, grafana.kind(), grafana.name(),
+            findings.add(Finding.error(ID, grafana.kind().toString(), grafana.name(),
                     "[unified_alerting] ha_peers " + peer + " names no rendered Service of the release: replicas never find each other.", fix));
             return;
         }
@@ -103,7 +103,7 @@ public final class GrafanaSharedStateCheck implements HaCheck {
                 findings.add(Finding.error(ID, "Service", name,
                         "ha_peers Service " + name + " does not expose " + port + "/" + protocol + ": Grafana's alerting gossip uses TCP and UDP.", fix));
             } else if (grafana.port(port, protocol).isEmpty()) {
-                findings.add(Finding.error(ID, grafana.kind(), grafana.name(),
+                findings.add(Finding.error(ID, grafana.kind().toString(), grafana.name(),
                         "The Grafana pods do not listen on " + port + "/" + protocol + " (no such container port) for ha_peers " + peer + ".",
                         "container ports " + port + "/TCP and " + port + "/UDP matching [unified_alerting] ha_listen_address"));
             }

@@ -45,13 +45,13 @@ public final class QueryEndpointsCheck implements HaCheck {
             Container c = query.container(Role.THANOS_QUERY).orElseThrow();
             List<ThanosEndpoint> endpoints = ThanosEndpoint.of(c);
             if (endpoints.isEmpty()) {
-                findings.add(Finding.error(ID, query.kind(), query.name(),
+                findings.add(Finding.error(ID, query.kind().toString(), query.name(),
                         "Thanos Query has no --endpoint: it answers every query with no data.",
                         "--endpoint=dnssrv+_grpc._tcp.<headless Service of the sidecars and store gateways>"));
             }
             for (ThanosEndpoint e : endpoints) {
                 if (e.flag().startsWith("--store=")) {
-                    findings.add(Finding.warning(ID, query.kind(), query.name(),
+                    findings.add(Finding.warning(ID, query.kind().toString(), query.name(),
                             e.flag() + " uses the deprecated --store flag.", "use --endpoint instead"));
                 }
                 if (e.isSrv()) {
@@ -67,7 +67,7 @@ public final class QueryEndpointsCheck implements HaCheck {
     private static void checkSrv(List<Finding> findings, StackModel stack, Workload query, ThanosEndpoint e) {
         Optional<StackModel.HostTarget> target = stack.resolve(e.host());
         if (target.isEmpty() || target.get().pod() != null) {
-            findings.add(Finding.error(ID, query.kind(), query.name(),
+            findings.add(Finding.error(ID, query.kind().toString(), query.name(),
                     e.flag() + ": " + e.host() + " is not a rendered Service of the release, so the SRV lookup finds no StoreAPI.",
                     "name the headless Service of the sidecars or store gateways"));
             return;
@@ -81,7 +81,7 @@ public final class QueryEndpointsCheck implements HaCheck {
                     "use a headless Service (clusterIP: None)"));
         }
         if (!"grpc".equals(e.srvPortName())) {
-            findings.add(Finding.error(ID, query.kind(), query.name(),
+            findings.add(Finding.error(ID, query.kind().toString(), query.name(),
                     e.flag() + " looks up the port named '" + e.srvPortName() + "', not the StoreAPI port 'grpc'.",
                     "--endpoint=dnssrv+_grpc._tcp." + e.host()));
         }
@@ -98,7 +98,7 @@ public final class QueryEndpointsCheck implements HaCheck {
     private static void checkStatic(List<Finding> findings, StackModel stack, Workload query, ThanosEndpoint e) {
         List<StackModel.Endpoint> endpoints = stack.connect(e.host(), e.port(), "TCP");
         if (endpoints.isEmpty()) {
-            findings.add(Finding.error(ID, query.kind(), query.name(),
+            findings.add(Finding.error(ID, query.kind().toString(), query.name(),
                     e.flag() + " leads to no pod of the release listening on port " + e.port() + ".",
                     "--endpoint=dnssrv+_grpc._tcp.<headless Service>"));
             return;
@@ -117,7 +117,7 @@ public final class QueryEndpointsCheck implements HaCheck {
         }
         for (StackModel.Endpoint endpoint : endpoints) {
             if (endpoint.workload().roles().stream().noneMatch(STORE_API::contains)) {
-                findings.add(Finding.error(ID, endpoint.workload().kind(), endpoint.workload().name(),
+                findings.add(Finding.error(ID, endpoint.workload().kind().toString(), endpoint.workload().name(),
                         e.flag() + " leads to " + endpoint.workload().ref() + ", which serves no Thanos StoreAPI.",
                         "point the endpoint at sidecars, store gateways or other Query instances"));
             }

@@ -150,7 +150,7 @@ public final class ReferencesCheck implements HaCheck {
         if (rendered.contains(name) || provided.contains(name) || external.contains(kind, name) || !seen.add(kind + "/" + name)) {
             return;
         }
-        findings.add(Finding.error(ID, w.kind(), w.name(),
+        findings.add(Finding.error(ID, w.kind().toString(), w.name(),
                 "References " + kind + " " + name + ", which is neither rendered, created by an operator, nor declared external: " + consequence + ".",
                 fix));
     }

@@ -112,8 +112,8 @@ public final class ResourceQuotaCheck implements HaCheck {
                 }
             }
             String kindCount = switch (w.kind()) {
-                case "Deployment" -> "count/deployments.apps";
-                case "StatefulSet" -> "count/statefulsets.apps";
+                case DEPLOYMENT -> "count/deployments.apps";
+                case STATEFUL_SET -> "count/statefulsets.apps";
                 default -> null;
             };
             if (kindCount != null) {

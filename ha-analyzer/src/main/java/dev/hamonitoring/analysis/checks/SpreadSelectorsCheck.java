@@ -48,24 +48,24 @@ public final class SpreadSelectorsCheck implements HaCheck {
                     + w.component() + " and app.kubernetes.io/instance=" + stack.release();
             for (Term term : terms(w)) {
                 if (!Labels.matches(term.selector(), own)) {
-                    findings.add(Finding.error(ID, w.kind(), w.name(),
+                    findings.add(Finding.error(ID, w.kind().toString(), w.name(),
                             term.what() + " selector " + Labels.describe(term.selector()) + " does not match the workload's own pods "
                                     + Labels.describe(w.podLabels()) + ": it does not spread its replicas.", fix));
                 }
                 List<String> others = stack.workloads().stream().filter(o -> o != w)
                         .filter(o -> Labels.matches(term.selector(), o.representative().labels())).map(Workload::ref).toList();
                 if (!others.isEmpty()) {
-                    findings.add(Finding.error(ID, w.kind(), w.name(),
+                    findings.add(Finding.error(ID, w.kind().toString(), w.name(),
                             term.what() + " selector " + Labels.describe(term.selector()) + " also matches the pods of "
                                     + String.join(", ", others) + ": replicas are kept apart from (or counted with) another component's pods.", fix));
                 }
                 if (Labels.matches(term.selector(), own) && Labels.matches(term.selector(), w.representative().labelsInOtherRelease(stack.release()))) {
-                    findings.add(Finding.error(ID, w.kind(), w.name(),
+                    findings.add(Finding.error(ID, w.kind().toString(), w.name(),
                             term.what() + " selector " + Labels.describe(term.selector()) + " does not pin app.kubernetes.io/instance="
                                     + stack.release() + ": it also matches the " + w.component() + " pods of another release in the namespace.", fix));
                 }
                 if (term.allNamespaces()) {
-                    findings.add(Finding.error(ID, w.kind(), w.name(),
+                    findings.add(Finding.error(ID, w.kind().toString(), w.name(),
                             term.what() + " has namespaceSelector {} and so matches pods in every namespace.", fix));
                 }
             }

@@ -56,7 +56,7 @@ public final class ThanosDedupCheck implements HaCheck {
             Container container = prometheus.container(Role.PROMETHEUS).orElseThrow();
             Optional<JsonNode> config = Configs.prometheus(stack, prometheus);
             if (config.isEmpty()) {
-                findings.add(Finding.error(ID, prometheus.kind(), prometheus.name(),
+                findings.add(Finding.error(ID, prometheus.kind().toString(), prometheus.name(),
                         "prometheus.yml (--config.file) is not in a rendered ConfigMap or Secret, so its external labels cannot be checked.",
                         "mount the configuration from a ConfigMap of the release"));
                 continue;
@@ -65,7 +65,7 @@ public final class ThanosDedupCheck implements HaCheck {
             List<String> perPod = perPodLabels(container, external);
             boolean expands = expandsExternalLabels(container);
             if (!perPod.isEmpty() && !expands) {
-                findings.add(Finding.error(ID, prometheus.kind(), prometheus.name(),
+                findings.add(Finding.error(ID, prometheus.kind().toString(), prometheus.name(),
                         "External label " + perPod.get(0) + "=" + external.get(perPod.get(0)) + " is only expanded by Prometheus 2 with "
                                 + "--enable-feature=expand-external-labels, which is not set: every replica sends the literal text, "
                                 + "so Thanos cannot tell the replicas apart.",
@@ -73,7 +73,7 @@ public final class ThanosDedupCheck implements HaCheck {
                 continue;
             }
             if (perPod.isEmpty() && prometheus.replicas() > 1) {
-                findings.add(Finding.error(ID, prometheus.kind(), prometheus.name(),
+                findings.add(Finding.error(ID, prometheus.kind().toString(), prometheus.name(),
                         "No external label differs between the " + prometheus.replicas() + " replicas: their sidecars announce identical "
                                 + "label sets and their blocks overlap, so Thanos can neither deduplicate nor tell them apart.",
                         "global.thanos.replicaLabel: a label set to ${POD_NAME} per replica"));
@@ -87,7 +87,7 @@ public final class ThanosDedupCheck implements HaCheck {
             String replica = perPod.stream().filter(queryLabels::contains).findFirst().orElse(perPod.get(0));
             for (String extra : perPod) {
                 if (!extra.equals(replica)) {
-                    findings.add(Finding.error(ID, prometheus.kind(), prometheus.name(),
+                    findings.add(Finding.error(ID, prometheus.kind().toString(), prometheus.name(),
                             "External label " + extra + "=" + external.get(extra) + " also differs per pod (besides the replica label " + replica
                                     + "): deduplication removes only the replica label, so the replicas' series (and alerts) still differ in "
                                     + extra + " and are never merged.",
@@ -96,7 +96,7 @@ public final class ThanosDedupCheck implements HaCheck {
             }
             replicaLabels.add(replica);
             if (!PrometheusConfig.alertRelabelDrops(config.get(), replica)) {
-                findings.add(Finding.error(ID, prometheus.kind(), prometheus.name(),
+                findings.add(Finding.error(ID, prometheus.kind().toString(), prometheus.name(),
                         "alerting.alert_relabel_configs keeps the replica label " + replica + ": each replica's copy of an alert reaches "
                                 + "Alertmanager with a different " + replica + ", so it is not deduplicated and notifies once per replica.",
                         "alert_relabel_configs: add {action: labeldrop, regex: " + replica + "} (prometheus.config in the prometheus subchart)"));
@@ -119,7 +119,7 @@ public final class ThanosDedupCheck implements HaCheck {
     private static void compare(List<Finding> findings, Workload w, Set<String> expected, Set<String> actual, String flag, String key) {
         for (String missing : expected) {
             if (!actual.contains(missing)) {
-                findings.add(Finding.error(ID, w.kind(), w.name(),
+                findings.add(Finding.error(ID, w.kind().toString(), w.name(),
                         flag + " does not name " + missing + ", the external label that differs between Prometheus replicas"
                                 + (actual.isEmpty() ? "" : " (it names " + String.join(", ", actual) + ")")
                                 + ": the replicas' series are " + ("--query.replica-label".equals(flag)
@@ -129,7 +129,7 @@ public final class ThanosDedupCheck implements HaCheck {
         }
         for (String extra : actual) {
             if (!expected.contains(extra)) {
-                findings.add(Finding.error(ID, w.kind(), w.name(),
+                findings.add(Finding.error(ID, w.kind().toString(), w.name(),
                         flag + "=" + extra + " names a label that does not differ between Prometheus replicas (the replica label is "
                                 + String.join(", ", expected) + "): series that differ only in " + extra
                                 + " (other clusters, other sources) would be merged as if they were replicas.",

@@ -96,7 +96,7 @@ public final class CloudNativePg {
         addClaim(claims, "storage", "pgdata");
         addClaim(claims, "walStorage", "pg-wal");
         String component = podLabels().getOrDefault("app.kubernetes.io/name", name);
-        return new Workload("Cluster", name, component, instances(), 1, podSpec(), podLabels(), List.copyOf(claims), null, cluster);
+        return new Workload(WorkloadKind.CLUSTER, name, component, instances(), 1, podSpec(), podLabels(), List.copyOf(claims), null, cluster);
     }
 
     private void addClaim(List<Workload.Claim> claims, String field, String claimName) {

@@ -1,5 +1,6 @@
 package dev.hamonitoring.analysis.model;
 
+import dev.hamonitoring.render.MountedFiles;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -56,7 +57,7 @@ public final class StackModel {
             } else if (o instanceof Deployment deployment) {
                 workloads.add(deployment(deployment));
             } else if (o instanceof Pod pod && !isHook(pod)) {
-                workloads.add(new Workload("Pod", pod.getMetadata().getName(), component(pod.getMetadata().getLabels(), pod.getMetadata().getName()),
+                workloads.add(new Workload(WorkloadKind.POD, pod.getMetadata().getName(), component(pod.getMetadata().getLabels(), pod.getMetadata().getName()),
                         1, 0, pod.getSpec(), labels(pod.getMetadata().getLabels()), List.of(), null, pod));
             } else if (CloudNativePg.isCluster(o)) {
                 CloudNativePg cluster = new CloudNativePg((GenericKubernetesResource) o, namespace);
@@ -89,7 +90,7 @@ public final class StackModel {
         // One pod at a time is replaced; its successor is admitted while the quota may still
         // count the deleted pod (usage is only recalculated by the quota controller).
         int replicas = spec.getReplicas() == null ? 1 : spec.getReplicas();
-        return new Workload("StatefulSet", sts.getMetadata().getName(), component(labels, sts.getMetadata().getName()),
+        return new Workload(WorkloadKind.STATEFUL_SET, sts.getMetadata().getName(), component(labels, sts.getMetadata().getName()),
                 replicas, replicas > 0 ? 1 : 0, spec.getTemplate().getSpec(), labels,
                 List.copyOf(claims), spec.getServiceName(), sts);
     }
@@ -98,7 +99,7 @@ public final class StackModel {
         var spec = deployment.getSpec();
         int replicas = spec.getReplicas() == null ? 1 : spec.getReplicas();
         Map<String, String> labels = labels(spec.getTemplate().getMetadata().getLabels());
-        return new Workload("Deployment", deployment.getMetadata().getName(), component(labels, deployment.getMetadata().getName()),
+        return new Workload(WorkloadKind.DEPLOYMENT, deployment.getMetadata().getName(), component(labels, deployment.getMetadata().getName()),
                 replicas, surge(spec.getStrategy(), replicas), spec.getTemplate().getSpec(), labels, List.of(), null, deployment);
     }
 
@@ -353,7 +354,7 @@ public final class StackModel {
             if (volume == null) {
                 continue;
             }
-            Map<String, String> content = volumeFiles(volume);
+            Map<String, String> content = MountedFiles.of(volume, objects, MountedFiles.Missing.SKIP).orElse(Map.of());
             String base = mount.getMountPath().replaceAll("/$", "");
             if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
                 String value = content.get(mount.getSubPath());
@@ -365,51 +366,6 @@ public final class StackModel {
             }
         }
         return files;
-    }
-
-    private Map<String, String> volumeFiles(Volume volume) {
-        Map<String, String> files = new LinkedHashMap<>();
-        if (volume.getConfigMap() != null) {
-            configMap(volume.getConfigMap().getName()).ifPresent(cm -> map(cmData(cm), volume.getConfigMap().getItems(), files));
-        } else if (volume.getSecret() != null) {
-            secret(volume.getSecret().getSecretName()).ifPresent(s -> map(secretData(s), volume.getSecret().getItems(), files));
-        } else if (volume.getProjected() != null && volume.getProjected().getSources() != null) {
-            for (VolumeProjection source : volume.getProjected().getSources()) {
-                if (source.getConfigMap() != null) {
-                    configMap(source.getConfigMap().getName()).ifPresent(cm -> map(cmData(cm), source.getConfigMap().getItems(), files));
-                } else if (source.getSecret() != null) {
-                    secret(source.getSecret().getName()).ifPresent(s -> map(secretData(s), source.getSecret().getItems(), files));
-                }
-            }
-        }
-        return files;
-    }
-
-    private static void map(Map<String, String> data, List<KeyToPath> items, Map<String, String> files) {
-        if (items == null || items.isEmpty()) {
-            files.putAll(data);
-        } else {
-            for (KeyToPath item : items) {
-                if (data.containsKey(item.getKey())) {
-                    files.put(item.getPath(), data.get(item.getKey()));
-                }
-            }
-        }
-    }
-
-    private static Map<String, String> cmData(ConfigMap cm) {
-        return cm.getData() == null ? Map.of() : cm.getData();
-    }
-
-    private static Map<String, String> secretData(Secret secret) {
-        Map<String, String> data = new LinkedHashMap<>();
-        if (secret.getData() != null) {
-            secret.getData().forEach((k, v) -> data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-        }
-        if (secret.getStringData() != null) {
-            data.putAll(secret.getStringData());
-        }
-        return data;
     }
 
     /** The literal value of an env var of the container (null when absent or not a literal). */

@@ -28,7 +28,7 @@ import java.util.Set;
  * @param serviceName a StatefulSet's governing Service (pods get DNS names under it), or null
  * @param source the rendered object
  */
-public record Workload(String kind, String name, String component, int replicas, int surge, PodSpec podSpec,
+public record Workload(WorkloadKind kind, String name, String component, int replicas, int surge, PodSpec podSpec,
                        Map<String, String> podLabels, List<Claim> claims, String serviceName, HasMetadata source) {
 
     /** One PVC of a pod: its StorageClass (null: the cluster default) and size. */
@@ -89,16 +89,16 @@ public record Workload(String kind, String name, String component, int replicas,
         Map<String, String> labels = new LinkedHashMap<>(podLabels);
         String podName;
         switch (kind) {
-            case "StatefulSet" -> {
+            case STATEFUL_SET -> {
                 podName = name + "-" + index;
                 labels.put("statefulset.kubernetes.io/pod-name", podName);
                 labels.put("apps.kubernetes.io/pod-index", Integer.toString(index));
             }
-            case "Cluster" -> {
+            case CLUSTER -> {
                 podName = name + "-" + (index + 1);
                 labels.put("cnpg.io/instanceName", podName);
             }
-            case "Pod" -> podName = name;
+            case POD -> podName = name;
             default -> podName = name + "-" + index;
         }
         return new PodInstance(this, podName, index, Map.copyOf(labels));

@@ -10,6 +10,8 @@ import dev.hamonitoring.analysis.model.Role;
 import dev.hamonitoring.analysis.model.StackModel;
 import dev.hamonitoring.analysis.model.ThanosEndpoint;
 import dev.hamonitoring.analysis.model.Workload;
+import dev.hamonitoring.analysis.model.WorkloadKind;
+import dev.hamonitoring.render.PodTemplates;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Service;
@@ -251,7 +253,7 @@ public final class CommunicationGraph {
                     meta.put("__meta_kubernetes_pod_container_port_name", port.getName() == null ? "" : port.getName());
                     meta.put("__meta_kubernetes_pod_container_port_number", String.valueOf(port.getContainerPort()));
                     meta.put("__meta_kubernetes_pod_container_port_protocol", protocol);
-                    meta.put("__meta_kubernetes_pod_controller_kind", target.kind());
+                    meta.put("__meta_kubernetes_pod_controller_kind", target.kind().toString());
                     meta.put("__meta_kubernetes_pod_controller_name", target.name());
                     podLabels.forEach((k, v) -> {
                         meta.put("__meta_kubernetes_pod_label_" + Relabel.sanitize(k), v);
@@ -305,13 +307,7 @@ public final class CommunicationGraph {
     }
 
     private static Map<String, String> annotations(Workload w) {
-        if (w.source() instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet s) {
-            return nonNull(s.getSpec().getTemplate().getMetadata().getAnnotations());
-        }
-        if (w.source() instanceof io.fabric8.kubernetes.api.model.apps.Deployment d) {
-            return nonNull(d.getSpec().getTemplate().getMetadata().getAnnotations());
-        }
-        return Map.of();
+        return PodTemplates.of(w.source()).map(t -> nonNull(t.getMetadata().getAnnotations())).orElse(Map.of());
     }
 
     private static Map<String, String> nonNull(Map<String, String> map) {
@@ -522,7 +518,7 @@ public final class CommunicationGraph {
     // ----------------------------------------------------------------------------- PostgreSQL
 
     private void postgres(CloudNativePg cluster) {
-        Workload w = stack.workloads().stream().filter(x -> "Cluster".equals(x.kind()) && x.name().equals(cluster.name()))
+        Workload w = stack.workloads().stream().filter(x -> x.kind() == WorkloadKind.CLUSTER && x.name().equals(cluster.name()))
                 .findFirst().orElseThrow();
         edges.add(new Edge(w, w, CloudNativePg.POSTGRES_PORT, "TCP", "CloudNativePG streaming replication and join jobs"));
         edges.add(new Edge(w, w, CloudNativePg.STATUS_PORT, "TCP", "CloudNativePG instance manager status"));
