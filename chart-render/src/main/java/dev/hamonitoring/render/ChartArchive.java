@@ -98,11 +98,6 @@ public final class ChartArchive {
         }
     }
 
-    /** The top directory of every file: the chart's name. */
-    public String rootDirectory() {
-        return root;
-    }
-
     /** Every file path, as stored ({@code ha-monitoring/templates/...}), in archive order. */
     public List<String> paths() {
         return List.copyOf(entries.keySet());

@@ -39,10 +39,4 @@ public final class HaChecks {
     public static List<HaCheck> all() {
         return ALL;
     }
-
-    /** The check with this id. */
-    public static HaCheck byId(String id) {
-        return ALL.stream().filter(c -> c.id().equals(id)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("No check '" + id + "'; known: " + ALL.stream().map(HaCheck::id).toList()));
-    }
 }

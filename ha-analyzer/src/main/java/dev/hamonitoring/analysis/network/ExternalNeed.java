@@ -14,25 +14,19 @@ public record ExternalNeed(Workload workload, Kind kind, String why) {
 
     /** External peers the stack is known to need. */
     public enum Kind {
-        DNS(false, "cluster DNS"),
-        OBJECT_STORAGE(false, "object storage"),
-        KUBE_API(false, "Kubernetes API server"),
-        NOTIFICATIONS(false, "notification targets (webhooks, chat, mail)"),
-        CLUSTER_SCRAPE(false, "cluster-wide scraping (nodes, kubelets, annotated pods of any namespace)"),
-        OPERATOR(true, "CloudNativePG operator"),
-        USERS(true, "users / ingress controller"),
-        LOG_AGENTS(true, "log agents pushing logs");
+        DNS("cluster DNS"),
+        OBJECT_STORAGE("object storage"),
+        KUBE_API("Kubernetes API server"),
+        NOTIFICATIONS("notification targets (webhooks, chat, mail)"),
+        CLUSTER_SCRAPE("cluster-wide scraping (nodes, kubelets, annotated pods of any namespace)"),
+        OPERATOR("CloudNativePG operator"),
+        USERS("users / ingress controller"),
+        LOG_AGENTS("log agents pushing logs");
 
-        private final boolean ingress;
         private final String title;
 
-        Kind(boolean ingress, String title) {
-            this.ingress = ingress;
+        Kind(String title) {
             this.title = title;
-        }
-
-        public boolean ingress() {
-            return ingress;
         }
 
         public String title() {
