@@ -13,14 +13,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chart repository the {@code package} phase wrote ({@code chart-tests/target/chart-repo/}),
+ * The chart repository the {@code package} phase wrote ({@code chart-release/target/chart-repo/}),
  * checked after it was written (failsafe runs in integration-test, after package).
  */
 @DisplayName("The chart repository written by the package phase")
 class ChartRepositoryIT {
 
     private static Path repository() {
-        return ProjectPaths.root().resolve("chart-tests/target/chart-repo");
+        return ProjectPaths.root().resolve("chart-release/target/chart-repo");
     }
 
     @Test
@@ -46,7 +46,7 @@ class ChartRepositoryIT {
     }
 
     @Test
-    @DisplayName("packages the generated values.schema.json")
+    @DisplayName("packages the committed values.schema.json")
     void schema() throws IOException {
         ChartArchive archive = ChartArchive.read(repository().resolve("ha-monitoring-" + ProjectVersion.version() + ".tgz"));
         assertThat(archive.file("values.schema.json")).hasValue(Files.readAllBytes(ProjectPaths.valuesSchemaJson()));

@@ -29,7 +29,7 @@ class ValuesSchemaTest {
     }
 
     @Test
-    @DisplayName("is the JSON the chart carries (the build regenerated it from the YAML source)")
+    @DisplayName("is the JSON the chart carries in git (generated from the YAML source and committed)")
     void generatedCopyIsCurrent() throws IOException {
         assertThat(Files.readString(ProjectPaths.valuesSchemaJson())).isEqualTo(SchemaGenerator.toJson(ProjectPaths.valuesSchemaSource()));
     }
@@ -40,5 +40,14 @@ class ValuesSchemaTest {
         assertThatThrownBy(() -> Releases.render("prod").set("prometheus.replica", "3").render())
                 .isInstanceOf(ChartRenderException.class)
                 .hasMessageContaining("at '/prometheus': additional properties 'replica' not allowed");
+    }
+
+    @Test
+    @DisplayName("makes the chart directory itself, as a git checkout has it, refuse a mistyped value with its path")
+    void checkoutRefusesWrongType() {
+        assertThatThrownBy(() -> HelmRender.chart(ProjectPaths.umbrellaChart()).set("prometheus.replicas", "two").render())
+                .isInstanceOf(ChartRenderException.class)
+                .hasMessageContaining("/prometheus/replicas");
+        assertThat(HelmRender.chart(ProjectPaths.umbrellaChart()).set("prometheus.replicas", "2").render().objects()).isNotEmpty();
     }
 }
