@@ -7,6 +7,7 @@ import dev.hamonitoring.analysis.checks.ResourceQuotaCheck;
 import dev.hamonitoring.analysis.model.Quantities;
 import dev.hamonitoring.analysis.model.StackModel;
 import dev.hamonitoring.analysis.model.Workload;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
@@ -14,6 +15,8 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
@@ -165,11 +168,30 @@ class GuardRailsRenderTest {
         }
 
         @Test
+        @DisplayName("take a literal class name as it is, also one called standard, and the tier only when no name is given")
+        void literalNameApartFromTier() {
+            RenderedRelease release = Releases.render("prod").set("grafana.priorityClassName", "standard")
+                    .set("prometheus.priorityClassName", "critical").set("alertmanager.priorityTier", "").render();
+            assertThat(Releases.podSpec(release.one(Deployment.class, "monitoring-grafana")).getPriorityClassName()).isEqualTo("standard");
+            assertThat(Releases.podSpec(release.one(StatefulSet.class, "monitoring-prometheus")).getPriorityClassName()).isEqualTo("critical");
+            assertThat(Releases.podSpec(release.one(StatefulSet.class, "monitoring-alertmanager")).getPriorityClassName()).isNull();
+            assertThat(Releases.podSpec(prod.one(Deployment.class, "monitoring-grafana")).getPriorityClassName()).isEqualTo("monitoring-standard");
+        }
+
+        @Test
+        @DisplayName("refuse a tier the release has no class for, naming the key")
+        void unknownTier() {
+            assertThatThrownBy(() -> Releases.render("prod").set("grafana.priorityTier", "medium").render())
+                    .isInstanceOf(ChartRenderException.class)
+                    .hasMessageContaining("at '/grafana/priorityTier'");
+        }
+
+        @Test
         @DisplayName("are not created when switched off, while pods still reference them by name")
         void switchable() {
             RenderedRelease release = Releases.render("prod").set("global.priorityClasses.create", "false").render();
             assertThat(release.all(PriorityClass.class)).isEmpty();
-            assertThat(Releases.podSpec(release.one(io.fabric8.kubernetes.api.model.apps.StatefulSet.class, "monitoring-prometheus")).getPriorityClassName())
+            assertThat(Releases.podSpec(release.one(StatefulSet.class, "monitoring-prometheus")).getPriorityClassName())
                     .isEqualTo("monitoring-critical");
         }
     }
@@ -213,6 +235,23 @@ class GuardRailsRenderTest {
             });
             assertThat(release.all(StorageClass.class)).extracting(sc -> sc.getMetadata().getName())
                     .containsExactlyInAnyOrder("monitoring-fast-ssd", "monitoring-standard-ssd");
+        }
+
+        @Test
+        @DisplayName("are chosen by storageTier, while a literal storageClass, also one called standard, is used as it is")
+        void literalNameApartFromTier() {
+            RenderedRelease release = Releases.render("prod").set("alertmanager.persistence.storageClass", "standard")
+                    .set("postgresql.persistence.storageClass", "fast").set("thanos.compactor.persistence.storageTier", "").render();
+            assertThat(claimClass(release, "monitoring-alertmanager")).isEqualTo("standard");
+            assertThat(claimClass(release, "monitoring-thanos-compactor")).isNull();
+            assertThat(((GenericKubernetesResource) release.oneOfKind("Cluster", "monitoring-postgresql")).<String>get("spec", "storage", "storageClass"))
+                    .isEqualTo("fast");
+            assertThat(claimClass(prod, "monitoring-alertmanager")).isEqualTo("monitoring-standard-ssd");
+            assertThat(claimClass(prod, "monitoring-thanos-compactor")).isEqualTo("monitoring-standard-ssd");
+        }
+
+        private static String claimClass(RenderedRelease release, String statefulSet) {
+            return release.one(StatefulSet.class, statefulSet).getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName();
         }
 
         @Test
