@@ -385,7 +385,19 @@ class FailingCasesTest {
         @DisplayName("a StorageClass the release does not create")
         void unknownStorageClass() {
             HaReport report = brokenByValues(ReferencesCheck.ID, "references--unknown-storage-class.yaml");
-            assertThat(report.findings()).singleElement().is(message("References StorageClass premium-rwo"));
+            assertThat(report.findings()).singleElement().is(message("References StorageClass premium-rwo"))
+                    .satisfies(f -> assertThat(f.fix()).startsWith("thanos.store.persistence.storageClass"));
+        }
+
+        @Test
+        @DisplayName("names the values key the workload's annotation gives, and the component when a manifest has none")
+        void valuesKeyFromAnnotation() {
+            List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod", "references--unknown-storage-class.yaml");
+            StatefulSet store = AnalysisFixtures.find(objects, StatefulSet.class, "monitoring-thanos-store");
+            assertThat(store.getMetadata().getAnnotations()).containsEntry(ValuesKeys.ANNOTATION, "thanos.store");
+            store.getMetadata().getAnnotations().remove(ValuesKeys.ANNOTATION);
+            HaReport report = brokenByMutation(ReferencesCheck.ID, objects);
+            assertThat(report.findings()).singleElement().satisfies(f -> assertThat(f.fix()).startsWith("thanos-store.persistence.storageClass"));
         }
 
         @Test
