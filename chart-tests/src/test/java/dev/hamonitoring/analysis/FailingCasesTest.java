@@ -513,8 +513,8 @@ class FailingCasesTest {
                     .addNewTo().withNewIpBlock().withCidr("0.0.0.0/0").endIpBlock().endTo()
                     .addNewPort().withProtocol("TCP").withNewPort(443).endPort().build());
             HaReport report = brokenByMutation(NetworkPoliciesCheck.ID, objects);
-            assertThat(report.findings()).singleElement().satisfies(f -> assertThat(f.message()).matches(
-                    "Egress rule #\\d+ lets thanos-query reach ipBlock 0\\.0\\.0\\.0/0 on 443/TCP, an external peer it is not known to need\\."));
+            assertThat(report.findings()).singleElement().satisfies(f ->
+                    assertThat(f.message()).contains("thanos-query", "ipBlock 0.0.0.0/0", "443/TCP"));
         }
     }
 
