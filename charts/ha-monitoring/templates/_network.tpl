@@ -6,10 +6,8 @@ Each edge: from (a component, or "peers" with raw NetworkPolicy peers), to (a co
 */}}
 {{- define "ha-monitoring.edges" -}}
 {{- $v := .Values -}}
-{{- $metrics := dict "prometheus" (list 9090 10902) "thanos-query" (list 10902) "thanos-query-frontend" (list 10902) "thanos-store" (list 10902) "thanos-compactor" (list 10902) "alertmanager" (list 9093) "grafana" (list 3000) -}}
-{{- if $v.postgresql.enabled }}{{ $_ := set $metrics "postgresql" (list 9187) }}{{ end -}}
-{{- if $v.redis.enabled }}{{ $_ := set $metrics "redis-haproxy" (list 8404) }}{{ end -}}
-{{- if $v.loki.enabled }}{{ range $c := list "loki-write" "loki-read" "loki-backend" }}{{ $_ := set $metrics $c (list 3100) }}{{ end }}{{ end -}}
+{{- $metrics := dict -}}
+{{- range $c := include "ha-monitoring.releaseComponents" . | fromYamlArray }}{{ with $c.metrics }}{{ $_ := set $metrics $c.name . }}{{ end }}{{ end -}}
 {{- range $component := keys $metrics | sortAlpha }}
 - {from: prometheus, to: {{ $component }}, ports: {{ get $metrics $component | toJson }}, why: scrape}
 {{- end }}
@@ -55,15 +53,6 @@ Each edge: from (a component, or "peers" with raw NetworkPolicy peers), to (a co
 {{- end }}
 {{- end -}}
 
-{{/* Components of the release that get NetworkPolicies: {{ include "ha-monitoring.components" $ | fromYamlArray }} */}}
-{{- define "ha-monitoring.components" -}}
-{{- $components := list "prometheus" "thanos-query" "thanos-query-frontend" "thanos-store" "thanos-compactor" "alertmanager" "grafana" "tests" -}}
-{{- if .Values.postgresql.enabled }}{{ $components = append $components "postgresql" }}{{ end -}}
-{{- if .Values.redis.enabled }}{{ $components = concat $components (list "redis" "redis-haproxy") }}{{ end -}}
-{{- if .Values.loki.enabled }}{{ $components = concat $components (list "loki-write" "loki-read" "loki-backend") }}{{ end -}}
-{{- toYaml $components -}}
-{{- end -}}
-
 {{/* NetworkPolicy ports from edge ports (a number means TCP): {{ include "ha-monitoring.policyPorts" $edge.ports }} */}}
 {{- define "ha-monitoring.policyPorts" -}}
 {{- range $p := . }}
@@ -77,14 +66,15 @@ Each edge: from (a component, or "peers" with raw NetworkPolicy peers), to (a co
 {{- end }}
 {{- end -}}
 
-{{/* External egress of a component beyond the stack (object storage, API server, notifications): {{ include "ha-monitoring.externalEgress" (dict "component" "grafana" "context" $) }} */}}
+{{/* External egress of a component beyond the stack (object storage, API server, notifications), from its registry entry: {{ include "ha-monitoring.externalEgress" (dict "component" $entry "context" $) }} */}}
 {{- define "ha-monitoring.externalEgress" -}}
 {{- $egress := .context.Values.networkPolicy.egress -}}
 {{- $storage := dict "to" $egress.objectStorage "ports" $egress.objectStoragePorts -}}
 {{- $api := dict "to" $egress.kubeApiServer "ports" $egress.kubeApiServerPorts -}}
 {{- $notify := dict "to" $egress.notifications "ports" $egress.notificationPorts -}}
-{{- $rules := dict "prometheus" (list $api $storage) "thanos-store" (list $storage) "thanos-compactor" (list $storage) "alertmanager" (list $notify) "grafana" (list $notify) "postgresql" (list $api) "loki-write" (list $storage) "loki-read" (list $storage) "loki-backend" (list $storage) -}}
-{{- range $rule := get $rules .component | default list }}
+{{- $rules := dict "kubeApiServer" $api "objectStorage" $storage "notifications" $notify -}}
+{{- range $name := .component.egress }}
+{{- $rule := get $rules $name }}
 - to:
     {{- toYaml $rule.to | nindent 4 }}
   ports:

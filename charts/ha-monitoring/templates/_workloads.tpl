@@ -1,3 +1,13 @@
+{{/* The registry entries (common.components) of the components this release runs, a component whose subchart is switched off (enabled: false) is left out: {{ include "ha-monitoring.releaseComponents" $ | fromYamlArray }} */}}
+{{- define "ha-monitoring.releaseComponents" -}}
+{{- $components := list -}}
+{{- range $c := include "common.components" . | fromYamlArray -}}
+{{- $chart := index $.Values $c.chart -}}
+{{- if or (not (kindIs "map" $chart)) (not (hasKey $chart "enabled")) $chart.enabled }}{{ $components = append $components $c }}{{ end -}}
+{{- end -}}
+{{- toYaml $components -}}
+{{- end -}}
+
 {{/*
 Every pod this release can run at once, as data: the quota, the LimitRange check and the HA
 report all read this one list. "surge" counts the pods a rollout adds on top of the replicas,
@@ -5,89 +15,42 @@ as a ResourceQuota sees them: a deleted pod keeps counting until the quota contr
 recalculated usage, which lags under load. A Deployment (maxSurge 1) adds one new pod plus every
 old pod still counted; a StatefulSet replaces one pod at a time, and the replacement is admitted
 while the old one may still be counted, so one pod; CloudNativePG adds its bootstrap job.
-"containers" are the resources of one pod; "claims" the PVC sizes of one pod.
+"containers" are the resources of one pod; "claims" the PVC sizes of one pod. The components
+and where their values live come from the registry (common.components).
 {{ include "ha-monitoring.workloads" $ | fromYamlArray }}
 */}}
 {{- define "ha-monitoring.workloads" -}}
 {{- $v := .Values -}}
-- key: prometheus
-  replicas: {{ $v.prometheus.replicas }}
-  surge: 1
-  containers: [{{ toJson $v.prometheus.resources }}, {{ toJson $v.prometheus.sidecar.resources }}]
-  claims: {{ ternary (list $v.prometheus.persistence.size) list $v.prometheus.persistence.enabled | toJson }}
-- key: thanos.query
-  replicas: {{ $v.thanos.query.replicas }}
-  surge: {{ add1 $v.thanos.query.replicas }}
-  containers: [{{ toJson $v.thanos.query.resources }}]
-  claims: []
-- key: thanos.queryFrontend
-  replicas: {{ $v.thanos.queryFrontend.replicas }}
-  surge: {{ add1 $v.thanos.queryFrontend.replicas }}
-  containers: [{{ toJson $v.thanos.queryFrontend.resources }}]
-  claims: []
-- key: thanos.storeGateway
-  replicas: {{ $v.thanos.storeGateway.replicas }}
-  surge: 1
-  containers: [{{ toJson $v.thanos.storeGateway.resources }}]
-  claims: {{ ternary (list $v.thanos.storeGateway.persistence.size) list $v.thanos.storeGateway.persistence.enabled | toJson }}
-- key: thanos.compactor
-  replicas: 1
-  surge: 1
-  containers: [{{ toJson $v.thanos.compactor.resources }}]
-  claims: {{ ternary (list $v.thanos.compactor.persistence.size) list $v.thanos.compactor.persistence.enabled | toJson }}
-- key: alertmanager
-  replicas: {{ $v.alertmanager.replicas }}
-  surge: 1
-  containers: [{{ toJson $v.alertmanager.resources }}]
-  claims: {{ ternary (list $v.alertmanager.persistence.size) list $v.alertmanager.persistence.enabled | toJson }}
-- key: grafana
-  replicas: {{ $v.grafana.replicas }}
-  surge: {{ ternary $v.grafana.replicas (add1 $v.grafana.replicas) (eq $v.grafana.database.type "sqlite3") }}
-  containers: [{{ toJson $v.grafana.resources }}]
-  claims: []
-{{- if $v.postgresql.enabled }}
-- key: postgresql
-  replicas: {{ $v.postgresql.instances }}
-  # CloudNativePG runs its initdb / join jobs with the instances' resources.
-  surge: 1
-  containers: [{{ toJson $v.postgresql.resources }}]
-  claims: [{{ toJson $v.postgresql.persistence.size }}]
+{{- range $c := include "ha-monitoring.releaseComponents" . | fromYamlArray }}
+{{- $values := $v }}
+{{- range $step := splitList "." $c.key }}{{ $values = index $values $step }}{{ end }}
+{{- $replicas := 0 }}
+{{- $surge := 1 }}
+{{- if eq $c.kind "Cluster" }}
+{{- /* CloudNativePG runs its initdb / join jobs with the instances' resources. */}}
+{{- $replicas = int $values.instances }}
+{{- else if ne $c.kind "Pod" }}
+{{- $replicas = int $values.replicas }}
 {{- end }}
-{{- if $v.redis.enabled }}
-- key: redis
-  replicas: {{ $v.redis.replicas }}
-  surge: 1
-  containers: [{{ toJson $v.redis.resources }}, {{ toJson $v.redis.sentinel.resources }}]
-  claims: {{ ternary (list $v.redis.persistence.size) list $v.redis.persistence.enabled | toJson }}
-- key: redis.haproxy
-  replicas: {{ $v.redis.haproxy.replicas }}
-  surge: {{ add1 $v.redis.haproxy.replicas }}
-  containers: [{{ toJson $v.redis.haproxy.resources }}]
-  claims: []
+{{- if eq $c.kind "Deployment" }}
+{{- $surge = add1 $replicas }}
+{{- /* Grafana on SQLite is recreated: no new pod starts while old ones may still count. */}}
+{{- if and (eq $c.name "grafana") (eq $values.database.type "sqlite3") }}{{ $surge = $replicas }}{{ end }}
 {{- end }}
-{{- if $v.loki.enabled }}
-- key: loki.write
-  replicas: {{ $v.loki.write.replicas }}
-  surge: 1
-  containers: [{{ toJson $v.loki.write.resources }}]
-  claims: {{ ternary (list $v.loki.write.persistence.size) list $v.loki.write.persistence.enabled | toJson }}
-- key: loki.read
-  replicas: {{ $v.loki.read.replicas }}
-  surge: {{ add1 $v.loki.read.replicas }}
-  containers: [{{ toJson $v.loki.read.resources }}]
-  claims: []
-- key: loki.backend
-  replicas: {{ $v.loki.backend.replicas }}
-  surge: 1
-  containers: [{{ toJson $v.loki.backend.resources }}]
-  claims: {{ ternary (list $v.loki.backend.persistence.size) list $v.loki.backend.persistence.enabled | toJson }}
+{{- $containers := list }}
+{{- range $path := $c.containers }}
+{{- $resources := $values }}
+{{- range $step := splitList "." $path }}{{ $resources = index $resources $step }}{{ end }}
+{{- $containers = append $containers $resources }}
 {{- end }}
-- key: tests
-  replicas: 0
-  # The helm test pod.
-  surge: 1
-  containers: [{{ toJson $v.tests.resources }}]
-  claims: []
+{{- $claims := list }}
+{{- if and $values.persistence $values.persistence.enabled }}{{ $claims = list $values.persistence.size }}{{ end }}
+- key: {{ $c.key }}
+  replicas: {{ $replicas }}
+  surge: {{ $surge }}
+  containers: {{ toJson $containers }}
+  claims: {{ toJson $claims }}
+{{- end }}
 {{- end -}}
 
 {{/*

@@ -3,7 +3,7 @@ PodDisruptionBudget. Only a replicated component gets one, and minAvailable must
 replicas: a budget equal to replicas allows zero disruptions and blocks every node drain.
 */}}
 
-{{/* PDB of a component: {{ include "common.pdb" (dict "component" "alertmanager" "key" "alertmanager" "replicas" .Values.replicas "values" .Values "context" $) }} */}}
+{{/* PDB of a component (common.components.pdbs calls it for each registry entry with a budget): {{ include "common.pdb" (dict "component" "alertmanager" "key" "alertmanager" "replicas" .Values.replicas "values" .Values "context" $) }} */}}
 {{- define "common.pdb" -}}
 {{- $pdb := .values.podDisruptionBudget -}}
 {{- $replicas := int .replicas -}}

@@ -29,17 +29,21 @@ affinity:
 topologySpreadConstraints:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- with .values.priorityClassName }}
-priorityClassName: {{ include "common.scheduling.priorityClassName" (dict "value" . "context" $.context) }}
+{{- with include "common.scheduling.priorityClassName" . }}
+priorityClassName: {{ . }}
 {{- end }}
 {{- end -}}
 
-{{/* PriorityClass name for a component's priorityClassName value ("critical", "standard" or a literal name): {{ include "common.scheduling.priorityClassName" (dict "value" "critical" "context" $) }} */}}
+{{/*
+PriorityClass name of a component's pods: its literal priorityClassName when set (any name, a class
+called "standard" too), else this release's class of its priorityTier, else none.
+{{ include "common.scheduling.priorityClassName" (dict "values" .Values "context" $) }}
+*/}}
 {{- define "common.scheduling.priorityClassName" -}}
-{{- if hasKey .context.Values.global.priorityClasses .value -}}
-{{- include "common.names.priorityClass" (dict "tier" .value "context" .context) -}}
-{{- else -}}
-{{- .value -}}
+{{- if .values.priorityClassName -}}
+{{- .values.priorityClassName -}}
+{{- else if .values.priorityTier -}}
+{{- include "common.names.priorityClass" (dict "tier" .values.priorityTier "context" .context) -}}
 {{- end -}}
 {{- end -}}
 

@@ -2,12 +2,17 @@
 Persistent storage.
 */}}
 
-{{/* StorageClass name for a persistence.storageClass value ("fast", "standard", a literal name, or "" for the cluster default): {{ include "common.storage.className" (dict "value" "fast" "context" $) }} */}}
+{{/*
+StorageClass name of a component's claims: its literal persistence.storageClass when set (any name, a
+class called "standard" too), else this release's class of its persistence.storageTier, else empty
+(the cluster's default class).
+{{ include "common.storage.className" (dict "persistence" .Values.persistence "context" $) }}
+*/}}
 {{- define "common.storage.className" -}}
-{{- if hasKey .context.Values.global.storageClasses.classes .value -}}
-{{- include "common.names.storageClass" (dict "tier" .value "context" .context) -}}
-{{- else -}}
-{{- .value -}}
+{{- if .persistence.storageClass -}}
+{{- .persistence.storageClass -}}
+{{- else if .persistence.storageTier -}}
+{{- include "common.names.storageClass" (dict "tier" .persistence.storageTier "context" .context) -}}
 {{- end -}}
 {{- end -}}
 
@@ -21,7 +26,7 @@ Persistent storage.
       {{- include "common.labels.selector" . | nindent 6 }}
   spec:
     accessModes: ["ReadWriteOnce"]
-    {{- with include "common.storage.className" (dict "value" .persistence.storageClass "context" .context) }}
+    {{- with include "common.storage.className" . }}
     storageClassName: {{ . }}
     {{- end }}
     resources:

@@ -32,7 +32,7 @@ from GF_* environment variables filled from Secrets. ${POD_IP} is expanded by Gr
 {{- $_ := set $sections "analytics" (dict "reporting_enabled" "false" "check_for_updates" "false" "check_for_plugin_updates" "false") -}}
 {{- if eq $db.type "postgres" -}}
 {{- $host := default (include "grafana.host" (dict "component" "postgresql-rw" "context" .)) $db.host -}}
-{{- $_ := set $sections "database" (dict "type" "postgres" "host" (printf "%s:%v" $host $db.port) "name" $db.name "user" $db.user "ssl_mode" $db.sslMode "max_open_conn" (toString $db.maxOpenConns) "max_idle_conn" (toString $db.maxIdleConns)) -}}
+{{- $_ := set $sections "database" (dict "type" "postgres" "host" (printf "%s:%v" $host $db.port) "name" .Values.global.grafanaDatabase.name "user" .Values.global.grafanaDatabase.user "ssl_mode" $db.sslMode "max_open_conn" (toString $db.maxOpenConns) "max_idle_conn" (toString $db.maxIdleConns)) -}}
 {{- else -}}
 {{- $_ := set $sections "database" (dict "type" "sqlite3" "path" "/var/lib/grafana/grafana.db") -}}
 {{- end -}}

@@ -21,9 +21,6 @@ cnpg.io/podRole: instance
 {{- if not .Values.persistence.size -}}
 {{- fail "postgresql.persistence.size is empty: CloudNativePG needs the size of each instance's PGDATA volume, for example 20Gi." -}}
 {{- end -}}
-{{- if or (not .Values.database.name) (not .Values.database.owner) -}}
-{{- fail "postgresql.database.name and postgresql.database.owner must both be set (they must equal grafana.database.name and grafana.database.user)." -}}
-{{- end -}}
 {{- end -}}
 
 {{/* spec.affinity of the Cluster (CloudNativePG AffinityConfiguration): {{ include "postgresql.affinity" $ | nindent 4 }} */}}

@@ -33,14 +33,11 @@ pods or a quorum outside (replicas/2, replicas] would leave a failover that neve
 {{- if lt (int .Values.haproxy.replicas) 1 -}}
 {{- fail (printf "redis.haproxy.replicas=%d: Grafana reaches Redis only through HAProxy; set redis.haproxy.replicas to 1 or more (2 for HA)." (int .Values.haproxy.replicas)) -}}
 {{- end -}}
-{{- if and .Values.auth.existingSecret (not .Values.auth.passwordKey) -}}
-{{- fail "redis.auth.passwordKey is empty: name the key of redis.auth.existingSecret that holds the Redis password (for example redis-password)." -}}
-{{- end -}}
 {{- end -}}
 
-{{/* Password env, empty without redis.auth.existingSecret: {{ include "redis.passwordEnv" (dict "name" "REDIS_PASSWORD" "context" $) | nindent 12 }} */}}
+{{/* Password env, empty without global.redis.auth.existingSecret: {{ include "redis.passwordEnv" (dict "name" "REDIS_PASSWORD" "context" $) | nindent 12 }} */}}
 {{- define "redis.passwordEnv" -}}
-{{- with .context.Values.auth }}
+{{- with .context.Values.global.redis.auth }}
 {{- if .existingSecret }}
 - name: {{ $.name }}
   valueFrom:
@@ -134,7 +131,7 @@ backend redis-master
   balance roundrobin
   option tcp-check
   tcp-check connect
-  {{- if .Values.auth.existingSecret }}
+  {{- if .Values.global.redis.auth.existingSecret }}
   # RESP array form, so any byte of the password (spaces, quotes) reaches Redis unchanged.
   # Unquoted on purpose: inside double quotes HAProxy would read "$4" as a variable.
   tcp-check send-lf *2\r\n$4\r\nAUTH\r\n$%[env(REDIS_PASSWORD),length]\r\n%[env(REDIS_PASSWORD)]\r\n

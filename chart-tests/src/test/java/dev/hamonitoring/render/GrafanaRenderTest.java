@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,55 @@ class GrafanaRenderTest {
 
     private static Optional<EnvVar> env(Container container, String name) {
         return container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst();
+    }
+
+    /** Secret names behind every env variable called name, per container, of every workload. */
+    private static Map<String, String> secretsOf(RenderedRelease release, String name) {
+        Map<String, String> secrets = new TreeMap<>();
+        for (HasMetadata workload : Releases.workloads(release)) {
+            for (Container container : Releases.podSpec(workload).getContainers()) {
+                env(container, name).filter(e -> e.getValueFrom() != null).ifPresent(e -> secrets.put(
+                        workload.getMetadata().getName() + "/" + container.getName(), e.getValueFrom().getSecretKeyRef().getName()));
+            }
+        }
+        return secrets;
+    }
+
+    @Nested
+    @DisplayName("facts shared with its database and Redis, set once under global")
+    class SharedFacts {
+
+        @Test
+        @DisplayName("global.redis.auth names the password Secret for Redis, its Sentinels, HAProxy and Grafana at once")
+        void redisPassword() {
+            RenderedRelease release = Releases.render("prod").set("global.redis.auth.existingSecret", "redis-shared")
+                    .set("global.redis.auth.passwordKey", "pw").render();
+            Map<String, String> secrets = secretsOf(release, "REDIS_PASSWORD");
+            assertThat(secrets).containsKeys("monitoring-grafana/grafana", "monitoring-redis/redis", "monitoring-redis/sentinel",
+                    "monitoring-redis-haproxy/haproxy");
+            assertThat(secrets.values()).containsOnly("redis-shared");
+            assertThat(env(grafana(release), "REDIS_PASSWORD")).hasValueSatisfying(e ->
+                    assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("pw"));
+        }
+
+        @Test
+        @DisplayName("an empty global.redis.auth.existingSecret leaves every side without a password")
+        void noRedisPassword() {
+            RenderedRelease release = Releases.render("prod").set("global.redis.auth.existingSecret", "").render();
+            assertThat(secretsOf(release, "REDIS_PASSWORD")).isEmpty();
+            assertThat(env(grafana(release), "GF_REMOTE_CACHE_CONNSTR")).hasValueSatisfying(e ->
+                    assertThat(e.getValue()).doesNotContain("password"));
+        }
+
+        @Test
+        @DisplayName("global.grafanaDatabase names the database the cluster creates and the one Grafana connects to")
+        void database() {
+            RenderedRelease release = Releases.render("prod").set("global.grafanaDatabase.name", "dashboards")
+                    .set("global.grafanaDatabase.user", "viewer").render();
+            assertThat(ini(release)).contains("name = dashboards", "user = viewer");
+            Map<String, Object> spec = ((GenericKubernetesResource) release.oneOfKind("Cluster", "monitoring-postgresql")).get("spec");
+            assertThat(spec.get("bootstrap")).isEqualTo(Map.of("initdb", Map.of("database", "dashboards", "owner", "viewer")));
+        }
     }
 
     @Nested

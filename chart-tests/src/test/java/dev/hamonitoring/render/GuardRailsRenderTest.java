@@ -3,6 +3,11 @@ package dev.hamonitoring.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hamonitoring.analysis.checks.ResourceQuotaCheck;
+import dev.hamonitoring.analysis.model.Quantities;
+import dev.hamonitoring.analysis.model.StackModel;
+import dev.hamonitoring.analysis.model.Workload;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
@@ -10,10 +15,15 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -24,6 +34,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 @DisplayName("Guard rails")
 class GuardRailsRenderTest {
+
+    /** Replicated workloads of the prod overlay that the per-workload loops must reach. */
+    private static final List<String> REPLICATED_IN_PROD = List.of("monitoring-prometheus", "monitoring-thanos-query",
+            "monitoring-thanos-query-frontend", "monitoring-thanos-store", "monitoring-alertmanager", "monitoring-grafana",
+            "monitoring-redis", "monitoring-redis-haproxy");
 
     private final RenderedRelease prod = Releases.overlay("prod");
 
@@ -40,10 +55,12 @@ class GuardRailsRenderTest {
         @Test
         @DisplayName("keeps the replicas of every replicated workload on distinct nodes, selecting only its own release and component")
         void hardHostname() {
+            List<String> checked = new ArrayList<>();
             for (HasMetadata workload : Releases.workloads(prod)) {
                 if (Releases.replicas(workload) < 2) {
                     continue;
                 }
+                checked.add(workload.getMetadata().getName());
                 PodSpec spec = Releases.podSpec(workload);
                 List<PodAffinityTerm> required = spec.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
                 assertThat(required).as(workload.getMetadata().getName()).singleElement().satisfies(term -> {
@@ -51,15 +68,18 @@ class GuardRailsRenderTest {
                     assertThat(term.getLabelSelector().getMatchLabels()).isEqualTo(selectorOf(workload));
                 });
             }
+            assertThat(checked).as("replicated workloads checked").containsAll(REPLICATED_IN_PROD);
         }
 
         @Test
         @DisplayName("spreads every replicated workload over zones with a max skew of 1 in prod")
         void zoneSpread() {
+            List<String> checked = new ArrayList<>();
             for (HasMetadata workload : Releases.workloads(prod)) {
                 if (Releases.replicas(workload) < 2) {
                     continue;
                 }
+                checked.add(workload.getMetadata().getName());
                 List<TopologySpreadConstraint> spread = Releases.podSpec(workload).getTopologySpreadConstraints();
                 assertThat(spread).as(workload.getMetadata().getName()).singleElement().satisfies(c -> {
                     assertThat(c.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
@@ -68,6 +88,7 @@ class GuardRailsRenderTest {
                     assertThat(c.getLabelSelector().getMatchLabels()).isEqualTo(selectorOf(workload));
                 });
             }
+            assertThat(checked).as("replicated workloads checked").containsAll(REPLICATED_IN_PROD);
         }
 
         @Test
@@ -115,7 +136,8 @@ class GuardRailsRenderTest {
                     .set(component + ".podDisruptionBudget.minAvailable", minAvailable)
                     .set(component + ".replicas", replicas).render())
                     .isInstanceOf(ChartRenderException.class)
-                    .hasMessageContaining(component + ".podDisruptionBudget.minAvailable=" + minAvailable + " must be lower than the " + replicas + " replicas");
+                    .hasMessageContainingAll(component + ".podDisruptionBudget.minAvailable=" + minAvailable,
+                            "set it to " + (Integer.parseInt(replicas) - 1) + " or less");
         }
     }
 
@@ -146,11 +168,30 @@ class GuardRailsRenderTest {
         }
 
         @Test
+        @DisplayName("take a literal class name as it is, also one called standard, and the tier only when no name is given")
+        void literalNameApartFromTier() {
+            RenderedRelease release = Releases.render("prod").set("grafana.priorityClassName", "standard")
+                    .set("prometheus.priorityClassName", "critical").set("alertmanager.priorityTier", "").render();
+            assertThat(Releases.podSpec(release.one(Deployment.class, "monitoring-grafana")).getPriorityClassName()).isEqualTo("standard");
+            assertThat(Releases.podSpec(release.one(StatefulSet.class, "monitoring-prometheus")).getPriorityClassName()).isEqualTo("critical");
+            assertThat(Releases.podSpec(release.one(StatefulSet.class, "monitoring-alertmanager")).getPriorityClassName()).isNull();
+            assertThat(Releases.podSpec(prod.one(Deployment.class, "monitoring-grafana")).getPriorityClassName()).isEqualTo("monitoring-standard");
+        }
+
+        @Test
+        @DisplayName("refuse a tier the release has no class for, naming the key")
+        void unknownTier() {
+            assertThatThrownBy(() -> Releases.render("prod").set("grafana.priorityTier", "medium").render())
+                    .isInstanceOf(ChartRenderException.class)
+                    .hasMessageContaining("at '/grafana/priorityTier'");
+        }
+
+        @Test
         @DisplayName("are not created when switched off, while pods still reference them by name")
         void switchable() {
             RenderedRelease release = Releases.render("prod").set("global.priorityClasses.create", "false").render();
             assertThat(release.all(PriorityClass.class)).isEmpty();
-            assertThat(Releases.podSpec(release.one(io.fabric8.kubernetes.api.model.apps.StatefulSet.class, "monitoring-prometheus")).getPriorityClassName())
+            assertThat(Releases.podSpec(release.one(StatefulSet.class, "monitoring-prometheus")).getPriorityClassName())
                     .isEqualTo("monitoring-critical");
         }
     }
@@ -197,6 +238,23 @@ class GuardRailsRenderTest {
         }
 
         @Test
+        @DisplayName("are chosen by storageTier, while a literal storageClass, also one called standard, is used as it is")
+        void literalNameApartFromTier() {
+            RenderedRelease release = Releases.render("prod").set("alertmanager.persistence.storageClass", "standard")
+                    .set("postgresql.persistence.storageClass", "fast").set("thanos.compactor.persistence.storageTier", "").render();
+            assertThat(claimClass(release, "monitoring-alertmanager")).isEqualTo("standard");
+            assertThat(claimClass(release, "monitoring-thanos-compactor")).isNull();
+            assertThat(((GenericKubernetesResource) release.oneOfKind("Cluster", "monitoring-postgresql")).<String>get("spec", "storage", "storageClass"))
+                    .isEqualTo("fast");
+            assertThat(claimClass(prod, "monitoring-alertmanager")).isEqualTo("monitoring-standard-ssd");
+            assertThat(claimClass(prod, "monitoring-thanos-compactor")).isEqualTo("monitoring-standard-ssd");
+        }
+
+        private static String claimClass(RenderedRelease release, String statefulSet) {
+            return release.one(StatefulSet.class, statefulSet).getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName();
+        }
+
+        @Test
         @DisplayName("are not created in dev")
         void notInDev() {
             assertThat(Releases.overlay("dev").all(StorageClass.class)).isEmpty();
@@ -207,25 +265,53 @@ class GuardRailsRenderTest {
     @DisplayName("ResourceQuota and LimitRange")
     class Quota {
 
+        /** The resources the computed quota must hold. */
+        private static final List<String> QUOTA_RESOURCES = List.of("requests.cpu", "requests.memory", "limits.cpu", "limits.memory",
+                "requests.storage", "persistentvolumeclaims", "pods");
+
+        /**
+         * Quota resources whose hard limit is below what the release's pod templates need during a
+         * rollout, as the HA analysis reads them from the rendered objects (strategies, replicas,
+         * containers, claims) rather than from the chart's own arithmetic. Fails on a hard limit
+         * nothing was compared with.
+         */
+        private static List<String> shortResources(Map<String, Quantity> hard, StackModel stack) {
+            Map<String, ResourceQuotaCheck.Need> needs = ResourceQuotaCheck.needs(stack);
+            List<String> isShort = new ArrayList<>();
+            hard.forEach((resource, limit) -> {
+                assertThat(needs).as("a need for quota resource " + resource).containsKey(resource);
+                if (needs.get(resource).amount().compareTo(Quantities.amount(limit)) > 0) {
+                    isShort.add(resource);
+                }
+            });
+            return isShort;
+        }
+
         @Test
-        @DisplayName("size the quota from the release's own requests, surge pods and volumes, plus headroom")
+        @DisplayName("size the quota so every pod template × (replicas + rollout surge) and every volume fit, on every resource")
         void quotaFitsRelease() {
             ResourceQuota quota = prod.one(ResourceQuota.class, "monitoring-quota");
-            Map<String, Quantity> hard = quota.getSpec().getHard();
-            long requestedMilliCpu = 0;
-            for (HasMetadata workload : Releases.workloads(prod)) {
-                // Replaced pods still count until the quota controller recalculates: a Deployment
-                // may hold every old pod plus one new one, a StatefulSet one extra pod.
-                int replicas = Releases.replicas(workload);
-                int surge = workload instanceof io.fabric8.kubernetes.api.model.apps.Deployment ? replicas + 1 : 1;
-                long podMilli = Releases.podSpec(workload).getContainers().stream()
-                        .mapToLong(c -> Quantity.getAmountInBytes(c.getResources().getRequests().get("cpu")).movePointRight(3).longValue())
-                        .sum();
-                requestedMilliCpu += podMilli * (replicas + surge);
-            }
-            long quotaMilliCpu = Quantity.getAmountInBytes(hard.get("requests.cpu")).movePointRight(3).longValue();
-            assertThat(quotaMilliCpu).isGreaterThan(requestedMilliCpu);
-            assertThat(hard).containsKeys("requests.memory", "limits.cpu", "limits.memory", "requests.storage", "persistentvolumeclaims", "pods");
+            StackModel stack = new StackModel(prod.objects(), "monitoring", "monitoring");
+            List<String> podTemplates = new ArrayList<>();
+            Releases.workloads(prod).forEach(w -> podTemplates.add(w.getKind() + "/" + w.getMetadata().getName()));
+            prod.objects().stream().filter(o -> o.getKind().equals("Cluster")).forEach(o -> podTemplates.add("Cluster/" + o.getMetadata().getName()));
+            assertThat(podTemplates).as("pod templates of prod").hasSizeGreaterThanOrEqualTo(REPLICATED_IN_PROD.size() + 2);
+            assertThat(stack.workloads()).extracting(Workload::ref).containsAll(podTemplates);
+            assertThat(quota.getSpec().getHard()).containsOnlyKeys(QUOTA_RESOURCES);
+            assertThat(shortResources(quota.getSpec().getHard(), stack)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("tell a quota one unit short on any resource (negative twin of the fit check)")
+        void quotaShortOfEachResource() {
+            StackModel stack = new StackModel(prod.objects(), "monitoring", "monitoring");
+            Map<String, Quantity> justShort = new LinkedHashMap<>();
+            ResourceQuotaCheck.needs(stack).forEach((resource, need) -> {
+                if (QUOTA_RESOURCES.contains(resource)) {
+                    justShort.put(resource, new Quantity(need.amount().subtract(BigDecimal.ONE).toPlainString()));
+                }
+            });
+            assertThat(shortResources(justShort, stack)).containsExactlyInAnyOrderElementsOf(QUOTA_RESOURCES);
         }
 
         @Test
@@ -233,7 +319,7 @@ class GuardRailsRenderTest {
         void refuseSmallQuota() {
             assertThatThrownBy(() -> Releases.render("prod").set("resourceQuota.hard.requests\\.cpu", "4").render())
                     .isInstanceOf(ChartRenderException.class)
-                    .hasMessageContaining("resourceQuota.hard.requests.cpu=4 is below what this release itself needs");
+                    .hasMessageContainingAll("resourceQuota.hard.requests.cpu=4", "leave resourceQuota.hard empty");
         }
 
         @Test
@@ -243,7 +329,36 @@ class GuardRailsRenderTest {
             assertThat(range.getSpec().getLimits().get(0).getMax()).containsEntry("memory", new Quantity("16Gi"));
             assertThatThrownBy(() -> Releases.render("prod").set("limitRange.max.memory", "8Gi").render())
                     .isInstanceOf(ChartRenderException.class)
-                    .hasMessageContaining("exceeds limitRange.max.memory=8Gi");
+                    .hasMessageContainingAll("limitRange.max.memory=8Gi", "Raise limitRange.max.memory");
+        }
+    }
+
+    @Nested
+    @DisplayName("cross-component guards")
+    class CrossComponentGuards {
+
+        @Test
+        @DisplayName("report every broken rule of one render in one failure, each naming its key and the fix")
+        void everyBrokenRuleAtOnce() {
+            assertThatThrownBy(() -> Releases.render("prod")
+                    .set("global.thanos.objectStorage.existingSecret", "")
+                    .set("grafana.datasources.loki.enabled", "true")
+                    .set("global.priorityClasses.critical.value", "1000").render())
+                    .isInstanceOf(ChartRenderException.class)
+                    .hasMessageContaining("3 value(s) to change")
+                    .hasMessageContainingAll("global.thanos.objectStorage", "global.thanos.objectStorage.existingSecret")
+                    .hasMessageContainingAll("grafana.datasources.loki.url", "loki.enabled")
+                    .hasMessageContainingAll("global.priorityClasses.critical.value=1000", "global.priorityClasses.standard.value=100000");
+        }
+
+        @Test
+        @DisplayName("report a single broken rule alone")
+        void oneBrokenRule() {
+            assertThatThrownBy(() -> Releases.render("prod").set("grafana.datasources.loki.enabled", "true").render())
+                    .isInstanceOf(ChartRenderException.class)
+                    .hasMessageContaining("1 value(s) to change")
+                    .hasMessageContaining("grafana.datasources.loki.url")
+                    .hasMessageNotContainingAny("global.thanos.objectStorage", "global.priorityClasses");
         }
     }
 

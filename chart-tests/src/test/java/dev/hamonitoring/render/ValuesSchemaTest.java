@@ -45,9 +45,10 @@ class ValuesSchemaTest {
     @Test
     @DisplayName("makes the chart directory itself, as a git checkout has it, refuse a mistyped value with its path")
     void checkoutRefusesWrongType() {
-        assertThatThrownBy(() -> HelmRender.chart(ProjectPaths.umbrellaChart()).set("prometheus.replicas", "two").render())
+        HelmRender checkout = HelmRender.chart(ProjectPaths.umbrellaChart()).valuesFile(ProjectPaths.environment("prod"));
+        assertThatThrownBy(() -> checkout.set("prometheus.replicas", "two").render())
                 .isInstanceOf(ChartRenderException.class)
                 .hasMessageContaining("/prometheus/replicas");
-        assertThat(HelmRender.chart(ProjectPaths.umbrellaChart()).set("prometheus.replicas", "2").render().objects()).isNotEmpty();
+        assertThat(checkout.set("prometheus.replicas", "2").render().objects()).isNotEmpty();
     }
 }

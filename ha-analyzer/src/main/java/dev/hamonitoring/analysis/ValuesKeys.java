@@ -1,30 +1,26 @@
 package dev.hamonitoring.analysis;
 
+import dev.hamonitoring.analysis.model.Workload;
 import java.util.Map;
 
-/** The chart's values block of each component, for the "value to change" of a finding. */
+/**
+ * The chart's values block of a workload, for the "value to change" of a finding. The chart
+ * writes its component registry (common.components) onto every workload as an annotation, so the
+ * analysis reads the key from the rendered object instead of keeping a table of its own; a
+ * workload without it (another chart's, or a hand-edited manifest) is named by its component.
+ */
 public final class ValuesKeys {
 
-    private static final Map<String, String> KEYS = Map.ofEntries(
-            Map.entry("prometheus", "prometheus"),
-            Map.entry("thanos-query", "thanos.query"),
-            Map.entry("thanos-query-frontend", "thanos.queryFrontend"),
-            Map.entry("thanos-store", "thanos.storeGateway"),
-            Map.entry("thanos-compactor", "thanos.compactor"),
-            Map.entry("alertmanager", "alertmanager"),
-            Map.entry("grafana", "grafana"),
-            Map.entry("postgresql", "postgresql"),
-            Map.entry("redis", "redis"),
-            Map.entry("redis-haproxy", "redis.haproxy"),
-            Map.entry("loki-write", "loki.write"),
-            Map.entry("loki-read", "loki.read"),
-            Map.entry("loki-backend", "loki.backend"));
+    /** Annotation that names a workload's values block, for example {@code thanos.queryFrontend}. */
+    public static final String ANNOTATION = "ha-monitoring/values-key";
 
     private ValuesKeys() {
     }
 
-    /** "thanos.query" for component "thanos-query"; the component itself when unknown. */
-    public static String of(String component) {
-        return KEYS.getOrDefault(component, component);
+    /** "thanos.queryFrontend" for the Thanos query frontend Deployment; its component when not annotated. */
+    public static String of(Workload workload) {
+        Map<String, String> annotations = workload.source() == null ? null : workload.source().getMetadata().getAnnotations();
+        String key = annotations == null ? null : annotations.get(ANNOTATION);
+        return key == null || key.isBlank() ? workload.component() : key;
     }
 }

@@ -79,10 +79,8 @@ class FailingCasesTest {
             HaReport report = brokenByValues(ThanosDedupCheck.ID, "thanos-dedup--query-replica-label-cluster.yaml");
             assertThat(report.findings()).singleElement().satisfies(f -> {
                 assertThat(f.object()).isEqualTo("Deployment/monitoring-thanos-query");
-                assertThat(f.message()).isEqualTo("--query.replica-label=cluster names a label that does not differ between Prometheus "
-                        + "replicas (the replica label is prometheus_replica): series that differ only in cluster (other clusters, other "
-                        + "sources) would be merged as if they were replicas.");
-                assertThat(f.fix()).isEqualTo("remove --query.replica-label=cluster from thanos.query.extraArgs");
+                assertThat(f.message()).contains("--query.replica-label=cluster", "prometheus_replica");
+                assertThat(f.fix()).contains("--query.replica-label=cluster", "thanos.query.extraArgs");
             });
         }
 
@@ -146,8 +144,7 @@ class FailingCasesTest {
             HaReport report = brokenByMutation(CompactorSingletonCheck.ID, objects);
             assertThat(report.findings()).singleElement().satisfies(f -> {
                 assertThat(f.object()).isEqualTo("Deployment/monitoring-thanos-compactor");
-                assertThat(f.message()).isEqualTo("A Deployment with the RollingUpdate strategy starts the new compactor before the old one "
-                        + "stops: two run at once during every rollout.");
+                assertThat(f.message()).contains("Deployment", "RollingUpdate");
             });
         }
 
@@ -282,7 +279,7 @@ class FailingCasesTest {
             HaReport report = brokenByMutation(SidecarBlockDurationsCheck.ID, objects);
             assertThat(report.findings()).singleElement().satisfies(f -> {
                 assertThat(f.message()).startsWith("Container prometheus runs with --storage.tsdb.max-block-duration=6h next to a Thanos sidecar");
-                assertThat(f.fix()).isEqualTo("--storage.tsdb.max-block-duration=2h on the Prometheus container");
+                assertThat(f.fix()).contains("--storage.tsdb.max-block-duration=2h");
             });
         }
     }
@@ -318,8 +315,8 @@ class FailingCasesTest {
             HaReport report = brokenByValues(DisruptionBudgetsCheck.ID, "pod-disruption-budgets--prometheus-without-pdb.yaml");
             assertThat(report.findings()).singleElement().satisfies(f -> {
                 assertThat(f.object()).isEqualTo("StatefulSet/monitoring-prometheus");
-                assertThat(f.message()).isEqualTo("2 replicas and no PodDisruptionBudget: a node drain or cluster upgrade may evict them all at once.");
-                assertThat(f.fix()).isEqualTo("prometheus.podDisruptionBudget.enabled: true (minAvailable below replicas)");
+                assertThat(f.message()).contains("2 replicas", "no PodDisruptionBudget");
+                assertThat(f.fix()).contains("prometheus.podDisruptionBudget.enabled: true");
             });
         }
 
@@ -379,8 +376,8 @@ class FailingCasesTest {
             HaReport report = brokenByValues(ReferencesCheck.ID, "references--unknown-priority-class.yaml");
             assertThat(report.findings()).singleElement().satisfies(f -> {
                 assertThat(f.object()).isEqualTo("StatefulSet/monitoring-prometheus");
-                assertThat(f.message()).isEqualTo("References PriorityClass platform-critical, which is neither rendered, created by an "
-                        + "operator, nor declared external: pods are rejected at admission.");
+                assertThat(f.message()).contains("PriorityClass platform-critical");
+                assertThat(f.fix()).contains("prometheus.priorityClassName");
             });
         }
 
@@ -388,7 +385,19 @@ class FailingCasesTest {
         @DisplayName("a StorageClass the release does not create")
         void unknownStorageClass() {
             HaReport report = brokenByValues(ReferencesCheck.ID, "references--unknown-storage-class.yaml");
-            assertThat(report.findings()).singleElement().is(message("References StorageClass premium-rwo"));
+            assertThat(report.findings()).singleElement().is(message("References StorageClass premium-rwo"))
+                    .satisfies(f -> assertThat(f.fix()).startsWith("thanos.store.persistence.storageClass"));
+        }
+
+        @Test
+        @DisplayName("names the values key the workload's annotation gives, and the component when a manifest has none")
+        void valuesKeyFromAnnotation() {
+            List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod", "references--unknown-storage-class.yaml");
+            StatefulSet store = AnalysisFixtures.find(objects, StatefulSet.class, "monitoring-thanos-store");
+            assertThat(store.getMetadata().getAnnotations()).containsEntry(ValuesKeys.ANNOTATION, "thanos.store");
+            store.getMetadata().getAnnotations().remove(ValuesKeys.ANNOTATION);
+            HaReport report = brokenByMutation(ReferencesCheck.ID, objects);
+            assertThat(report.findings()).singleElement().satisfies(f -> assertThat(f.fix()).startsWith("thanos-store.persistence.storageClass"));
         }
 
         @Test
@@ -452,8 +461,7 @@ class FailingCasesTest {
                     .noneSatisfy(f -> assertThat(f.message()).startsWith("prometheus"))
                     .anySatisfy(f -> {
                 assertThat(f.object()).isEqualTo("NetworkPolicy/monitoring-thanos-query-net");
-                assertThat(f.message()).isEqualTo("thanos-query needs cluster DNS but cannot reach the kube-dns pods (kube-system, "
-                        + "k8s-app=kube-dns) on 53/UDP and 53/TCP: monitoring-default-deny, monitoring-thanos-query-net isolate it and no rule allows it.");
+                assertThat(f.message()).contains("thanos-query", "k8s-app=kube-dns", "53/UDP", "monitoring-thanos-query-net");
             });
         }
 
@@ -478,9 +486,7 @@ class FailingCasesTest {
             HaReport report = brokenByMutation(NetworkPoliciesCheck.ID, objects);
             assertThat(report.findings()).singleElement().satisfies(f -> {
                 assertThat(f.object()).isEqualTo("NetworkPolicy/monitoring-thanos-store-net");
-                assertThat(f.message()).isEqualTo("thanos-query → thanos-store 10901/TCP (StoreAPI --endpoint=dnssrv+_grpc._tcp."
-                        + "monitoring-thanos-store-headless.monitoring.svc.cluster.local) is denied: ingress of thanos-store is isolated by "
-                        + "monitoring-default-deny, monitoring-thanos-store-net and no rule allows it.");
+                assertThat(f.message()).contains("thanos-query → thanos-store 10901/TCP", "monitoring-thanos-store-net");
             });
         }
 
@@ -507,8 +513,8 @@ class FailingCasesTest {
                     .addNewTo().withNewIpBlock().withCidr("0.0.0.0/0").endIpBlock().endTo()
                     .addNewPort().withProtocol("TCP").withNewPort(443).endPort().build());
             HaReport report = brokenByMutation(NetworkPoliciesCheck.ID, objects);
-            assertThat(report.findings()).singleElement().satisfies(f -> assertThat(f.message()).matches(
-                    "Egress rule #\\d+ lets thanos-query reach ipBlock 0\\.0\\.0\\.0/0 on 443/TCP, an external peer it is not known to need\\."));
+            assertThat(report.findings()).singleElement().satisfies(f ->
+                    assertThat(f.message()).contains("thanos-query", "ipBlock 0.0.0.0/0", "443/TCP"));
         }
     }
 
@@ -522,9 +528,8 @@ class FailingCasesTest {
             HaReport report = brokenByValues(FailureDomainsCheck.ID, "failure-domains--alertmanager-affinity-without-spread.yaml");
             assertThat(report.findings()).singleElement().satisfies(f -> {
                 assertThat(f.object()).isEqualTo("StatefulSet/monitoring-alertmanager");
-                assertThat(f.message()).isEqualTo("3 replicas do not survive the loss of one node: losing node zone-a-1 leaves 0 of 3 running, "
-                        + "needs 2 (a surviving Alertmanager needs a peer to deduplicate and fail over with): no required anti-affinity or "
-                        + "DoNotSchedule spread on kubernetes.io/hostname, so the hard rules allow 3 of 3 replicas in node zone-a-1.");
+                assertThat(f.message()).contains("3 replicas", "0 of 3 running", "kubernetes.io/hostname");
+                assertThat(f.fix()).contains("global.scheduling.hostnameSpread: required", "alertmanager.affinity");
             });
         }
 

@@ -69,7 +69,7 @@ public final class DisruptionBudgetsCheck implements HaCheck {
             if (budget.allowed() < 1) {
                 findings.add(Finding.error(ID, "PodDisruptionBudget", name,
                         budget.rule() + " with " + w.replicas() + " replica(s) of " + w.ref() + " allows no voluntary disruption: every node drain blocks.",
-                        ValuesKeys.of(w.component()) + ".podDisruptionBudget.minAvailable: " + Math.max(0, w.replicas() - 1) + " or less"
+                        ValuesKeys.of(w) + ".podDisruptionBudget.minAvailable: " + Math.max(0, w.replicas() - 1) + " or less"
                                 + (w.replicas() <= 1 ? " (or no budget for a single replica)" : "")));
             }
         }
@@ -80,7 +80,7 @@ public final class DisruptionBudgetsCheck implements HaCheck {
             if (w.replicas() > 1 && stack.pdbs().stream().noneMatch(p -> Labels.matches(p.getSpec().getSelector(), w.representative().labels()))) {
                 findings.add(Finding.error(ID, w.kind().toString(), w.name(),
                         w.replicas() + " replicas and no PodDisruptionBudget: a node drain or cluster upgrade may evict them all at once.",
-                        ValuesKeys.of(w.component()) + ".podDisruptionBudget.enabled: true (minAvailable below replicas)"));
+                        ValuesKeys.of(w) + ".podDisruptionBudget.enabled: true (minAvailable below replicas)"));
             }
         }
         for (CloudNativePg cluster : stack.postgresClusters()) {

@@ -36,7 +36,7 @@ public final class FailureDomainsCheck implements HaCheck {
         FailureAnalysis analysis = context.failures();
         for (FailureAnalysis.WorkloadSurvival r : analysis.results()) {
             var w = r.workload();
-            String key = ValuesKeys.of(w.component());
+            String key = ValuesKeys.of(w);
             if (r.eligibleNodes().isEmpty() && w.replicas() > 0) {
                 findings.add(Finding.error(ID, w.kind().toString(), w.name(),
                         "All " + w.replicas() + " replica(s) stay Pending on topology " + context.topology().name() + ": " + r.ineligibleReason() + ".",

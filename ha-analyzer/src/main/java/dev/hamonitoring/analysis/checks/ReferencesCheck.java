@@ -63,12 +63,12 @@ public final class ReferencesCheck implements HaCheck {
             var spec = w.podSpec();
             if (spec.getPriorityClassName() != null && !BUILT_IN_PRIORITY_CLASSES.contains(spec.getPriorityClassName())) {
                 require(findings, seen, stack, external, w, "PriorityClass", spec.getPriorityClassName(), rendered(stack, PriorityClass.class),
-                        Set.of(), "pods are rejected at admission", ValuesKeys.of(w.component()) + ".priorityClassName (critical, standard or an existing class)");
+                        Set.of(), "pods are rejected at admission", ValuesKeys.of(w) + ".priorityClassName (an existing class) or .priorityTier (critical, standard)");
             }
             for (Workload.Claim claim : w.claims()) {
                 if (claim.storageClass() != null && !claim.storageClass().isEmpty()) {
                     require(findings, seen, stack, external, w, "StorageClass", claim.storageClass(), rendered(stack, StorageClass.class),
-                            Set.of(), "its PVCs stay Pending and so do the pods", ValuesKeys.of(w.component()) + ".persistence.storageClass");
+                            Set.of(), "its PVCs stay Pending and so do the pods", ValuesKeys.of(w) + ".persistence.storageClass (an existing class) or .persistence.storageTier (fast, standard)");
                 }
             }
             String account = spec.getServiceAccountName();

@@ -44,7 +44,7 @@ public final class SpreadSelectorsCheck implements HaCheck {
         List<Finding> findings = new ArrayList<>();
         for (Workload w : stack.workloads()) {
             Map<String, String> own = w.representative().labels();
-            String fix = ValuesKeys.of(w.component()) + ".affinity / .topologySpreadConstraints: select app.kubernetes.io/name="
+            String fix = ValuesKeys.of(w) + ".affinity / .topologySpreadConstraints: select app.kubernetes.io/name="
                     + w.component() + " and app.kubernetes.io/instance=" + stack.release();
             for (Term term : terms(w)) {
                 if (!Labels.matches(term.selector(), own)) {
