@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -29,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Proves renders make no network access. Surefire starts this JVM with HTTP_PROXY/HTTPS_PROXY
- * pointing at 127.0.0.1:{@code render.proxy-trap.port} (chart-tests/pom.xml); Helm's Go HTTP
+ * pointing at 127.0.0.1:{@code render.proxy-trap.port} (root pom.xml); Helm's Go HTTP
  * client sends any request there, where this test listens and records it.
  */
 @DisplayName("Rendering offline")
@@ -40,8 +39,8 @@ class OfflineRenderTest {
     @BeforeEach
     void listen() throws IOException {
         String proxy = System.getenv("HTTPS_PROXY");
-        Assumptions.assumeTrue(proxy != null && proxy.startsWith("http://127.0.0.1:"),
-                "needs HTTPS_PROXY=http://127.0.0.1:<port>, set by Surefire in chart-tests/pom.xml");
+        assertThat(proxy).as("HTTPS_PROXY=http://127.0.0.1:<port>, which Surefire sets (root pom.xml, render.proxy-trap.port);"
+                + " run this test through Maven").startsWith("http://127.0.0.1:");
         trap = ProxyTrap.listen(URI.create(proxy).getPort());
     }
 
@@ -127,8 +126,8 @@ class OfflineRenderTest {
                 server.setReuseAddress(true);
                 return new ProxyTrap(server);
             } catch (BindException e) {
-                Assumptions.abort("port " + port + " is taken by another process; cannot observe Helm's requests");
-                throw e;
+                throw new IllegalStateException("Port " + port + " (render.proxy-trap.port) is taken by another process, so"
+                        + " Helm's requests cannot be observed: stop that process or build with -Drender.proxy-trap.port=<free port>", e);
             }
         }
 
