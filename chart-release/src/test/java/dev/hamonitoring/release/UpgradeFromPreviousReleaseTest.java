@@ -7,7 +7,9 @@ import dev.hamonitoring.render.RenderedRelease;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ class UpgradeFromPreviousReleaseTest {
             RenderedRelease previous = ReleaseFixtures.previousRender(environment);
             UpgradeReport report = UpgradeCompatibility.check(previous, ReleaseFixtures.currentRender(environment));
             // An ephemeral StatefulSet (no volume claim templates) may be replaced: it keeps no data.
-            java.util.Set<String> persistent = new java.util.HashSet<>();
+            Set<String> persistent = new HashSet<>();
             for (StatefulSet statefulSet : previous.all(StatefulSet.class)) {
                 if (statefulSet.getSpec().getVolumeClaimTemplates() != null && !statefulSet.getSpec().getVolumeClaimTemplates().isEmpty()) {
                     persistent.add("apps/StatefulSet " + statefulSet.getMetadata().getNamespace() + "/" + statefulSet.getMetadata().getName());

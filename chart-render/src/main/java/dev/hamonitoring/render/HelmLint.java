@@ -1,6 +1,7 @@
 package dev.hamonitoring.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintCommand;
 import com.marcnuri.helm.LintResult;
@@ -90,7 +91,7 @@ public final class HelmLint {
 
     private JsonNode mergedValues() throws IOException {
         Path chartValues = chart.resolve("values.yaml");
-        JsonNode merged = Files.isRegularFile(chartValues) ? ValuesFiles.read(chartValues) : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        JsonNode merged = Files.isRegularFile(chartValues) ? ValuesFiles.read(chartValues) : JsonNodeFactory.instance.objectNode();
         for (Path file : valuesFiles) {
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("Values file not found: " + file);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +172,7 @@ final class KubernetesPodDiscovery {
         return name.replaceAll("[^a-zA-Z0-9_]", "_");
     }
 
-    private static <T> Iterable<T> iterable(java.util.Iterator<T> iterator) {
+    private static <T> Iterable<T> iterable(Iterator<T> iterator) {
         return () -> iterator;
     }
 }

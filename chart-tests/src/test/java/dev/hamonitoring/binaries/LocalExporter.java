@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,7 +83,7 @@ final class LocalExporter implements AutoCloseable {
         StringBuilder text = new StringBuilder()
                 .append("# HELP ha_test_uptime_seconds Seconds since the test exporter started.\n")
                 .append("# TYPE ha_test_uptime_seconds gauge\n")
-                .append("ha_test_uptime_seconds ").append(String.format(java.util.Locale.ROOT, "%.3f", uptime)).append('\n')
+                .append("ha_test_uptime_seconds ").append(String.format(Locale.ROOT, "%.3f", uptime)).append('\n')
                 .append("# HELP ha_test_scrapes_total Scrapes served.\n")
                 .append("# TYPE ha_test_scrapes_total counter\n")
                 .append("ha_test_scrapes_total ").append(scrapes.get()).append('\n');

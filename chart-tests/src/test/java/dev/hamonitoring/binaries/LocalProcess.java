@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
@@ -139,15 +140,15 @@ final class LocalProcess {
     }
 
     /** Lines of the log (all starts) that look like errors: panics, fatal errors, error-level log lines. */
-    static final java.util.regex.Pattern ERRORS = java.util.regex.Pattern.compile(
+    static final Pattern ERRORS = Pattern.compile(
             "panic:|fatal error|SIGSEGV|level=(error|ERROR)|Error parsing|error loading");
 
     /** Lines of the log (all starts) that warn about the rendered flags or configuration. */
-    static final java.util.regex.Pattern FLAG_WARNINGS = java.util.regex.Pattern.compile(
+    static final Pattern FLAG_WARNINGS = Pattern.compile(
             "Unknown option|deprecated|Deprecated|unknown flag|no-op");
 
     /** The first {@code max} log lines matching {@code pattern}. */
-    List<String> grep(java.util.regex.Pattern pattern, int max) {
+    List<String> grep(Pattern pattern, int max) {
         return logText().lines().filter(l -> pattern.matcher(l).find()).limit(max).toList();
     }
 

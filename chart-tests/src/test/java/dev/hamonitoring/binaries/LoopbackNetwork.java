@@ -2,6 +2,7 @@ package dev.hamonitoring.binaries;
 
 import dev.hamonitoring.render.RenderedRelease;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -258,8 +259,8 @@ public final class LoopbackNetwork {
                 .filter(p -> p.labels().entrySet().containsAll(selector.entrySet())).toList();
     }
 
-    private static io.fabric8.kubernetes.api.model.IntOrString targetPort(ServicePort port) {
-        return port.getTargetPort() != null ? port.getTargetPort() : new io.fabric8.kubernetes.api.model.IntOrString(port.getPort());
+    private static IntOrString targetPort(ServicePort port) {
+        return port.getTargetPort() != null ? port.getTargetPort() : new IntOrString(port.getPort());
     }
 
     private static boolean isHeadless(Service service) {

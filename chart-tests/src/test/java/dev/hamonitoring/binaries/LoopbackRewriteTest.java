@@ -9,6 +9,7 @@ import dev.hamonitoring.render.ProjectPaths;
 import dev.hamonitoring.render.RenderedRelease;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -212,7 +213,7 @@ class LoopbackRewriteTest {
         void unknownFlag() {
             LoopbackPod pod = network.declareExtraPod("monitoring-prometheus", "unknown-flag-prometheus");
             assertThatThrownBy(() -> rewrite.process(pod, "prometheus", new ArgsMutation("add an unclassified flag", args -> {
-                List<String> next = new java.util.ArrayList<>(args);
+                List<String> next = new ArrayList<>(args);
                 next.add("--storage.tsdb.no-lockfile");
                 return next;
             }))).isInstanceOf(LoopbackRewriteException.class).hasMessageContaining("--storage.tsdb.no-lockfile")
@@ -235,7 +236,7 @@ class LoopbackRewriteTest {
             network.declareReplicas("monitoring-alertmanager", 3);
             LoopbackPod pod = network.declareExtraPod("monitoring-alertmanager", "unknown-peer-am");
             assertThatThrownBy(() -> rewrite.process(pod, "alertmanager", new ArgsMutation("peer in another namespace", args -> {
-                List<String> next = new java.util.ArrayList<>(args);
+                List<String> next = new ArrayList<>(args);
                 next.add("--cluster.peer=am-0.am-headless.elsewhere.svc.cluster.local:9094");
                 return next;
             }))).isInstanceOf(LoopbackRewriteException.class).hasMessageContaining("no Service am-headless in namespace elsewhere");

@@ -2,6 +2,7 @@ package dev.hamonitoring.binaries;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,7 @@ public record RenderedProcess(String pod, String container, String program, Stri
 
     /** The command line: binary then args. */
     public List<String> command() {
-        List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         command.add(binary().toString());
         command.addAll(args);
         return List.copyOf(command);

@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hamonitoring.render.HelmRender;
+import dev.hamonitoring.render.ProjectPaths;
 import dev.hamonitoring.render.RenderedRelease;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,11 +21,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -169,8 +177,8 @@ class ThanosDeduplicationIT {
         @DisplayName("passes promtool check config, rules included, as rendered for the binaries and for plain prod")
         void promtool() {
             // The render the processes run (no cluster-scrape jobs) and plain prod (cluster-scrape jobs, token and CA files).
-            RenderedRelease prod = dev.hamonitoring.render.HelmRender.chart(dev.hamonitoring.render.ProjectPaths.umbrellaChart())
-                    .valuesFile(dev.hamonitoring.render.ProjectPaths.environment("prod")).render();
+            RenderedRelease prod = HelmRender.chart(ProjectPaths.umbrellaChart())
+                    .valuesFile(ProjectPaths.environment("prod")).render();
             List<String> lines = new ArrayList<>();
             for (Map.Entry<String, RenderedRelease> entry : List.of(Map.entry("binaries", release), Map.entry("prod", prod))) {
                 RenderedRelease rendered = entry.getValue();
@@ -196,8 +204,8 @@ class ThanosDeduplicationIT {
         private RenderedRelease withObjstore(RenderedRelease rendered) {
             // The prod overlay names an existing objstore Secret (created before install, see the README), which a render
             // cannot contain; the Prometheus pod mounts it, promtool does not read it: a placeholder stands in for it.
-            if (rendered.find(io.fabric8.kubernetes.api.model.Secret.class, "thanos-objstore").isPresent()
-                    || rendered.find(io.fabric8.kubernetes.api.model.Secret.class, "monitoring-thanos-objstore").isPresent()) {
+            if (rendered.find(Secret.class, "thanos-objstore").isPresent()
+                    || rendered.find(Secret.class, "monitoring-thanos-objstore").isPresent()) {
                 return rendered;
             }
             String placeholder = "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: thanos-objstore\n  namespace: monitoring\n"
@@ -400,7 +408,7 @@ class ThanosDeduplicationIT {
             JsonNode labels = Yaml.read(config, "prometheus.yml").path("global").path("external_labels");
             assertThat(labels.has("replica")).isTrue();
             assertThat(labels.has(REPLICA_LABEL)).isFalse();
-            assertThat(renamed.network().release().one(io.fabric8.kubernetes.api.model.apps.StatefulSet.class, "monitoring-thanos-compactor")
+            assertThat(renamed.network().release().one(StatefulSet.class, "monitoring-thanos-compactor")
                     .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--deduplication.replica-label=replica");
 
             Api.Query api = new Api.Query(renamedQuery.http(10902, ""));
@@ -440,7 +448,7 @@ class ThanosDeduplicationIT {
             AtomicInteger warned = new AtomicInteger();
             AtomicInteger duringFailure = new AtomicInteger();
             List<String> failures = Collections.synchronizedList(new ArrayList<>());
-            java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean down = new AtomicBoolean();
             ExecutorService workers = Executors.newFixedThreadPool(8);
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
             // 20 queries a second, alternating Query and the query frontend, each judged on its own.
@@ -590,7 +598,7 @@ class ThanosDeduplicationIT {
                     .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> BucketBlocks.read(bucket()).stream()
                             .filter(b -> b.level() >= 2 && b.sources().containsAll(sources) && !b.markedForDeletion()).findFirst(),
-                            java.util.Optional::isPresent).orElseThrow();
+                            Optional::isPresent).orElseThrow();
             Duration compactionTime = Duration.between(compactorStart, Instant.now());
             assertThat(compacted.labels()).doesNotContainKey(REPLICA_LABEL).containsEntry("cluster", "production");
             assertThat(compacted.source()).isEqualTo("compactor");
@@ -697,8 +705,8 @@ class ThanosDeduplicationIT {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, text, StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

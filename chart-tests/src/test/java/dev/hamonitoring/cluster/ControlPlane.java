@@ -2,9 +2,11 @@ package dev.hamonitoring.cluster;
 
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real Kubernetes control plane without containers: etcd, kube-apiserver,
@@ -29,7 +32,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * try (ControlPlane cluster = ControlPlane.start()) {
- *     cluster.topology(Topology.zones(3).nodesPerZone(2).monitoringPool());
+ *     cluster.topology(ClusterTopology.zones(3).nodesPerZone(2).monitoringPool());
  *     cluster.client().pods().inNamespace("monitoring").list();
  * }
  * }</pre>
@@ -211,7 +214,7 @@ public final class ControlPlane implements AutoCloseable {
      *
      * @return the nodes created, zone by zone
      */
-    public List<io.fabric8.kubernetes.api.model.Node> topology(Topology topology) {
+    public List<Node> topology(ClusterTopology topology) {
         return nodes.replaceWith(topology);
     }
 
@@ -297,7 +300,7 @@ public final class ControlPlane implements AutoCloseable {
             await("exit of process " + h.pid()).atMost(timeout).pollInterval(Duration.ofMillis(50))
                     .until(() -> !h.isAlive() || !running(h.pid()));
             return true;
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             return false;
         }
     }
@@ -390,7 +393,7 @@ public final class ControlPlane implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.put("KWOK_WORKDIR", workDir.toString());
         // kwokctl checks the cluster with the first kubectl on PATH (it would download one otherwise).
-        env.put("PATH", binaries.kubernetesDir() + java.io.File.pathSeparator + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("PATH", binaries.kubernetesDir() + File.pathSeparator + env.getOrDefault("PATH", "/usr/bin:/bin"));
         env.remove("KUBECONFIG");
         try {
             Process process = builder.start();

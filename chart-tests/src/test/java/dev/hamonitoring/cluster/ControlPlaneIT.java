@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,7 +35,7 @@ class ControlPlaneIT {
             kubeconfig = plane.kubeconfig();
             assertThat(pids).as("etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok-controller").hasSize(5);
 
-            List<Node> nodes = plane.topology(Topology.zones(1));
+            List<Node> nodes = plane.topology(ClusterTopology.zones(1));
             assertThat(nodes).extracting(n -> n.getMetadata().getName()).containsExactly("zone-a-1");
 
             ReleaseNamespace.create(plane.client(), "smoke");
@@ -51,7 +52,7 @@ class ControlPlaneIT {
             Pod privileged = new PodBuilder().withNewMetadata().withName("priv").endMetadata().withNewSpec().addNewContainer()
                     .withName("priv").withImage("registry.invalid/priv:1").withNewSecurityContext().withPrivileged(true).endSecurityContext()
                     .endContainer().endSpec().build();
-            KubernetesClientException refused = org.junit.jupiter.api.Assertions.assertThrows(KubernetesClientException.class,
+            KubernetesClientException refused = Assertions.assertThrows(KubernetesClientException.class,
                     () -> plane.client().pods().inNamespace("smoke").resource(privileged).create());
             assertThat(refused.getCode()).isEqualTo(403);
             assertThat(refused.getMessage()).contains("violates PodSecurity \"restricted:latest\"");

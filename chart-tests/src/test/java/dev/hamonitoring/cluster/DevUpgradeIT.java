@@ -6,11 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.marcnuri.helm.Release;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import dev.hamonitoring.render.RenderedRelease;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.ApiVisitor;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +56,7 @@ class DevUpgradeIT {
         ControlPlane plane = ClusterExtension.controlPlane();
         stack = StackUnderTest.of(plane, RELEASE, NAMESPACE);
         prodValues = List.of(StackUnderTest.overlay("prod"), StackUnderTest.testProfile());
-        plane.topology(Topology.zones(1).monitoringPoolLabelOnly().volumes(LocalVolumes.forRelease(stack.render(prodValues))));
+        plane.topology(ClusterTopology.zones(1).monitoringPoolLabelOnly().volumes(LocalVolumes.forRelease(stack.render(prodValues))));
         stack.prepare();
     }
 
@@ -157,7 +160,7 @@ class DevUpgradeIT {
         stack.client.visitResources(new ApiVisitor() {
             @Override
             public ApiVisitResult visitResource(String group, String version, APIResource resource,
-                                                io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource, io.fabric8.kubernetes.api.model.GenericKubernetesResourceList, io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> operation) {
+                                                MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> operation) {
                 if (Boolean.TRUE.equals(resource.getNamespaced()) && resource.getVerbs().contains("list")
                         && !"events".equals(resource.getName()) && !resource.getName().contains("/")) {
                     for (GenericKubernetesResource r : operation.inNamespace(NAMESPACE).list().getItems()) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * {@code helm install / upgrade / uninstall} of one release into a {@link ControlPlane}, through
@@ -119,7 +120,7 @@ public final class HelmRelease {
         return files;
     }
 
-    private <T> T call(String what, java.util.function.Supplier<T> action) {
+    private <T> T call(String what, Supplier<T> action) {
         long t0 = System.nanoTime();
         try {
             // One Helm library per JVM: every layer serialises its helm-java calls on HelmJava's lock.

@@ -99,7 +99,7 @@ public record LocalVolumes(List<Entry> perNode) {
             return false;
         }
         List<PodAffinityTerm> required = spec.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
-        return required != null && required.stream().anyMatch(t -> Topology.HOSTNAME_LABEL.equals(t.getTopologyKey()));
+        return required != null && required.stream().anyMatch(t -> ClusterTopology.HOSTNAME_LABEL.equals(t.getTopologyKey()));
     }
 
     private static BigDecimal bytes(Quantity q) {

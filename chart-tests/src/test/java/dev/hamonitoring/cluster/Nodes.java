@@ -22,7 +22,7 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * The fake nodes of a {@link ControlPlane}: creating a {@link Topology}, cordoning, deleting.
+ * The fake nodes of a {@link ControlPlane}: creating a {@link ClusterTopology}, cordoning, deleting.
  *
  * <p>A fake node is a plain Node object with the annotation {@code kwok.x-k8s.io/node: fake}; the
  * KWOK controller (started with {@code --manage-all-nodes}) makes it Ready, renews its lease and
@@ -44,7 +44,7 @@ public final class Nodes {
      * creates the topology's nodes, waits until each is Ready and schedulable (no not-ready
      * taint), and creates their local volumes, waiting until each is Available.
      */
-    public List<Node> replaceWith(Topology topology) {
+    public List<Node> replaceWith(ClusterTopology topology) {
         long t0 = System.nanoTime();
         removeAll();
         List<Node> created = new ArrayList<>();
@@ -121,7 +121,7 @@ public final class Nodes {
     public Map<String, String> zones() {
         Map<String, String> zones = new LinkedHashMap<>();
         client.nodes().list().getItems().stream().sorted((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()))
-                .forEach(n -> zones.put(n.getMetadata().getName(), n.getMetadata().getLabels().get(Topology.ZONE_LABEL)));
+                .forEach(n -> zones.put(n.getMetadata().getName(), n.getMetadata().getLabels().get(ClusterTopology.ZONE_LABEL)));
         return zones;
     }
 
@@ -161,7 +161,7 @@ public final class Nodes {
         return ready && taints.stream().noneMatch(t -> t.getKey().startsWith("node.kubernetes.io/"));
     }
 
-    static Node node(Topology topology, String name, String zone) {
+    static Node node(ClusterTopology topology, String name, String zone) {
         Map<String, Quantity> resources = new LinkedHashMap<>();
         topology.allocatable().forEach((k, v) -> resources.put(k, new Quantity(v)));
         NodeBuilder builder = new NodeBuilder()
@@ -178,8 +178,8 @@ public final class Nodes {
                 .withAllocatable(resources)
                 .endStatus();
         if (topology.hasPoolTaint()) {
-            builder.editSpec().withTaints(new TaintBuilder().withKey(Topology.POOL_TAINT_KEY)
-                    .withValue(Topology.POOL_TAINT_VALUE).withEffect(Topology.POOL_TAINT_EFFECT).build()).endSpec();
+            builder.editSpec().withTaints(new TaintBuilder().withKey(ClusterTopology.POOL_TAINT_KEY)
+                    .withValue(ClusterTopology.POOL_TAINT_VALUE).withEffect(ClusterTopology.POOL_TAINT_EFFECT).build()).endSpec();
         }
         return builder.build();
     }
@@ -190,7 +190,7 @@ public final class Nodes {
                 .withNewMetadata()
                 .withName(name)
                 .addToLabels(VOLUME_LABEL, "true")
-                .addToLabels(Topology.HOSTNAME_LABEL, node)
+                .addToLabels(ClusterTopology.HOSTNAME_LABEL, node)
                 .endMetadata()
                 .withNewSpec()
                 .addToCapacity("storage", entry.size())
@@ -206,7 +206,7 @@ public final class Nodes {
                 .withNewRequired()
                 .addNewNodeSelectorTerm()
                 .addNewMatchExpression()
-                .withKey(Topology.HOSTNAME_LABEL)
+                .withKey(ClusterTopology.HOSTNAME_LABEL)
                 .withOperator("In")
                 .withValues(node)
                 .endMatchExpression()

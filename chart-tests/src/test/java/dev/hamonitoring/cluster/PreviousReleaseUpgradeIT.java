@@ -89,7 +89,7 @@ class PreviousReleaseUpgradeIT {
                 previous.version(), RELEASE, NAMESPACE);
         currentRelease = HelmRelease.fromRepository(plane.kubeconfig(), served.repositoryConfig(), served.chart("ha-monitoring"),
                 ProjectVersion.version(), RELEASE, NAMESPACE);
-        plane.topology(Topology.standard().monitoringPool().volumes(LocalVolumes.forRelease(stack.render(currentValues))));
+        plane.topology(ClusterTopology.standard().monitoringPool().volumes(LocalVolumes.forRelease(stack.render(currentValues))));
         stack.prepare();
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.hamonitoring.analysis.HaAnalysis;
 import dev.hamonitoring.analysis.HaReport;
 import dev.hamonitoring.analysis.Overlay;
+import dev.hamonitoring.analysis.topology.Topology;
 import dev.hamonitoring.render.RenderedRelease;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -77,10 +78,10 @@ class ProdOverlayIT {
         rendered = stack.render(values);
         Overlay overlay = Overlay.of("prod").withValues(StackUnderTest.testProfile());
         analysis = HaAnalysis.of(rendered).release(RELEASE).namespace(NAMESPACE).overlay(overlay.label())
-                .topology(dev.hamonitoring.analysis.topology.Topology.preset("3x2", overlay.pool()))
+                .topology(Topology.preset("3x2", overlay.pool()))
                 .externals(overlay.externals()).run();
         LocalVolumes volumes = LocalVolumes.forRelease(rendered);
-        plane.topology(Topology.standard().monitoringPool().volumes(volumes));
+        plane.topology(ClusterTopology.standard().monitoringPool().volumes(volumes));
         ClusterReport.number("prod 3x2: local volumes per node", volumes.toString());
         stack.prepare();
         long t0 = System.nanoTime();

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class ReleaseNamespace {
         secrets.put("grafana-secret-key", Map.of("secret-key", "0123456789abcdef0123456789abcdef"));
         secrets.put("redis-auth", Map.of("redis-password", "not-a-real-password"));
         secrets.put(DATABASE_SECRET, Map.of("password", "not-a-real-password"));
-        return java.util.Collections.unmodifiableMap(secrets);
+        return Collections.unmodifiableMap(secrets);
     }
 
     /**

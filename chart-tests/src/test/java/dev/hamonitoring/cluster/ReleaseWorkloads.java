@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What a release runs in the cluster, read back from the API: its Deployments and StatefulSets
@@ -181,7 +182,7 @@ public final class ReleaseWorkloads {
         try {
             await("every pod of " + release + " Ready").atMost(timeout).pollInterval(Duration.ofMillis(250))
                     .ignoreExceptions().until(this::allReady);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError("Not every pod of " + release + " became Ready within " + timeout + ": " + describe(), e);
         }
         System.out.printf("[cluster] every pod of %s Ready after %.1f s%n", release, (System.nanoTime() - t0) / 1e9);
@@ -223,7 +224,7 @@ public final class ReleaseWorkloads {
         try {
             await("rollout of " + release).atMost(timeout).pollInterval(Duration.ofMillis(250))
                     .ignoreExceptions().until(() -> rolloutsInProgress().isEmpty() && allReady());
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError("The rollout of " + release + " did not finish within " + timeout + ": "
                     + String.join("; ", rolloutsInProgress()) + describe(), e);
         }

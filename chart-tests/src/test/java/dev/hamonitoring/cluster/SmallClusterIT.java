@@ -36,7 +36,7 @@ class SmallClusterIT {
         ControlPlane plane = ClusterExtension.controlPlane();
         stack = StackUnderTest.of(plane, RELEASE, NAMESPACE);
         List<Path> values = List.of(StackUnderTest.overlay("prod"), StackUnderTest.testProfile());
-        plane.topology(Topology.zones(1).nodesPerZone(2).monitoringPool().volumes(LocalVolumes.forRelease(stack.render(values))));
+        plane.topology(ClusterTopology.zones(1).nodesPerZone(2).monitoringPool().volumes(LocalVolumes.forRelease(stack.render(values))));
         stack.prepare();
         stack.install(values);
     }

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -116,7 +117,7 @@ public final class HaAnalysis {
         List<HaReport.ExternalPeer> peers = new ArrayList<>();
         for (NetworkAudit.Allowance a : context.networkAudit().external()) {
             peers.add(new HaReport.ExternalPeer(a.workload().component(), a.direction(), a.need(), a.peer(), a.ports(),
-                    a.policy() + " " + a.direction().toLowerCase(java.util.Locale.ROOT) + " rule #" + a.rule()));
+                    a.policy() + " " + a.direction().toLowerCase(Locale.ROOT) + " rule #" + a.rule()));
         }
         return new HaReport(overlay, release, namespace, topology.describe(), checks.stream().map(HaCheck::id).toList(),
                 List.copyOf(components), failures.survivesAnyNode(), failures.survivesAnyZone(), List.copyOf(peers),

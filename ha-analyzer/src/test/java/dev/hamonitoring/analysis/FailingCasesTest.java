@@ -16,6 +16,8 @@ import dev.hamonitoring.analysis.checks.ResourceQuotaCheck;
 import dev.hamonitoring.analysis.checks.SidecarBlockDurationsCheck;
 import dev.hamonitoring.analysis.checks.SpreadSelectorsCheck;
 import dev.hamonitoring.analysis.checks.ThanosDedupCheck;
+import dev.hamonitoring.analysis.topology.NodePool;
+import dev.hamonitoring.analysis.topology.Topology;
 import dev.hamonitoring.render.ChartRenderException;
 import dev.hamonitoring.render.HelmRender;
 import dev.hamonitoring.render.ProjectPaths;
@@ -545,7 +547,7 @@ class FailingCasesTest {
         @DisplayName("a topology whose nodes are not the dedicated pool")
         void topologyWithoutPool() {
             HaReport report = AnalysisFixtures.analysis("prod", "3x2")
-                    .topology(dev.hamonitoring.analysis.topology.Topology.preset("3x2", dev.hamonitoring.analysis.topology.NodePool.none()))
+                    .topology(Topology.preset("3x2", NodePool.none()))
                     .run();
             assertThat(AnalysisFixtures.checkIds(report)).containsExactly(FailureDomainsCheck.ID);
             assertThat(report.findings()).hasSize(report.components().size())

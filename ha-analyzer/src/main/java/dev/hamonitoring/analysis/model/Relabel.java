@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +23,7 @@ public final class Relabel {
     public static Map<String, String> apply(JsonNode rules, Map<String, String> labels) {
         Map<String, String> current = new LinkedHashMap<>(labels);
         for (JsonNode rule : rules) {
-            String action = rule.path("action").asText("replace").toLowerCase(java.util.Locale.ROOT);
+            String action = rule.path("action").asText("replace").toLowerCase(Locale.ROOT);
             String separator = rule.path("separator").asText(";");
             List<String> values = new ArrayList<>();
             for (JsonNode source : rule.path("source_labels")) {

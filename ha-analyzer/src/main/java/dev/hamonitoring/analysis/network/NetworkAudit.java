@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -232,7 +233,7 @@ public final class NetworkAudit {
         if (allPeers && !ingress && graph.needs(w, ExternalNeed.Kind.CLUSTER_SCRAPE)) {
             return; // An allow-all egress for cluster-wide scraping covers the release's own pods too.
         }
-        List<NetworkPolicyPort> specs = ports == null || ports.isEmpty() ? java.util.Collections.singletonList(null) : ports;
+        List<NetworkPolicyPort> specs = ports == null || ports.isEmpty() ? Collections.singletonList(null) : ports;
         List<String> wider = new ArrayList<>();
         for (Workload other : stack.workloads()) {
             PolicyEvaluator.Peer otherPod = pod(stack, other);

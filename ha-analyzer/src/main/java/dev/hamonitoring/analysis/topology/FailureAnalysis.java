@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -77,7 +78,7 @@ public final class FailureAnalysis {
             ComponentNeeds needs = ComponentNeeds.of(stack, w);
             List<String> eligible = new ArrayList<>();
             Set<String> eligibleZones = new LinkedHashSet<>();
-            Map<String, Long> reasons = new java.util.TreeMap<>();
+            Map<String, Long> reasons = new TreeMap<>();
             for (Node n : topology.nodes()) {
                 String reason = eligibility(w.podSpec(), n);
                 if (reason == null) {

@@ -11,7 +11,7 @@ import java.util.Objects;
  * overlay's dedicated pool, each with local PersistentVolumes.
  *
  * <pre>{@code
- * cluster.topology(Topology.zones(3).nodesPerZone(2).monitoringPool().volumes(LocalVolumes.forRelease(rendered)));
+ * cluster.topology(ClusterTopology.zones(3).nodesPerZone(2).monitoringPool().volumes(LocalVolumes.forRelease(rendered)));
  * }</pre>
  *
  * <p>Nodes are named {@code zone-a-1}, {@code zone-a-2}, {@code zone-b-1}... (the same names the
@@ -19,7 +19,7 @@ import java.util.Objects;
  * {@code topology.kubernetes.io/zone}, {@code kubernetes.io/os=linux}, {@code type=kwok} and the
  * annotation {@code kwok.x-k8s.io/node: fake}. Immutable.
  */
-public final class Topology {
+public final class ClusterTopology {
 
     /** Label of the prod overlay's dedicated node pool ({@code global.nodePool.nodeSelector}). */
     public static final String POOL_LABEL_KEY = "workload-pool";
@@ -39,7 +39,7 @@ public final class Topology {
     private final LocalVolumes volumes;
     private final Map<String, String> allocatable;
 
-    private Topology(int zones, int nodesPerZone, boolean monitoringPool, boolean poolTaint, LocalVolumes volumes,
+    private ClusterTopology(int zones, int nodesPerZone, boolean monitoringPool, boolean poolTaint, LocalVolumes volumes,
                      Map<String, String> allocatable) {
         if (zones < 1 || zones > 26 || nodesPerZone < 1) {
             throw new IllegalArgumentException("1 to 26 zones and at least one node per zone, got " + zones + " x " + nodesPerZone);
@@ -53,43 +53,43 @@ public final class Topology {
     }
 
     /** {@code zones} zones of one node each, no pool, no volumes; 32 CPU / 128Gi / 110 pods per node. */
-    public static Topology zones(int zones) {
-        return new Topology(zones, 1, false, false, LocalVolumes.none(),
+    public static ClusterTopology zones(int zones) {
+        return new ClusterTopology(zones, 1, false, false, LocalVolumes.none(),
                 Map.of("cpu", "32", "memory", "128Gi", "pods", "110", "ephemeral-storage", "500Gi"));
     }
 
     /** The default: 3 zones × 2 nodes. */
-    public static Topology standard() {
+    public static ClusterTopology standard() {
         return zones(3).nodesPerZone(2);
     }
 
-    public Topology nodesPerZone(int count) {
-        return new Topology(zones, count, monitoringPool, poolTaint, volumes, allocatable);
+    public ClusterTopology nodesPerZone(int count) {
+        return new ClusterTopology(zones, count, monitoringPool, poolTaint, volumes, allocatable);
     }
 
     /** Labels ({@code workload-pool=monitoring}) and taints ({@code dedicated=monitoring:NoSchedule}) every node like the prod pool. */
-    public Topology monitoringPool() {
-        return new Topology(zones, nodesPerZone, true, true, volumes, allocatable);
+    public ClusterTopology monitoringPool() {
+        return new ClusterTopology(zones, nodesPerZone, true, true, volumes, allocatable);
     }
 
     /**
      * Only the pool label, no taint: pods of an overlay without the pool's toleration (dev) can
      * still use the nodes, and pods that select the pool (prod) can too.
      */
-    public Topology monitoringPoolLabelOnly() {
-        return new Topology(zones, nodesPerZone, true, false, volumes, allocatable);
+    public ClusterTopology monitoringPoolLabelOnly() {
+        return new ClusterTopology(zones, nodesPerZone, true, false, volumes, allocatable);
     }
 
     /** The local PersistentVolumes every node gets. */
-    public Topology volumes(LocalVolumes perNode) {
-        return new Topology(zones, nodesPerZone, monitoringPool, poolTaint, perNode, allocatable);
+    public ClusterTopology volumes(LocalVolumes perNode) {
+        return new ClusterTopology(zones, nodesPerZone, monitoringPool, poolTaint, perNode, allocatable);
     }
 
     /** Capacity and allocatable of every node, such as {@code ("cpu", "32")}. */
-    public Topology allocatable(String resource, String quantity) {
+    public ClusterTopology allocatable(String resource, String quantity) {
         Map<String, String> next = new LinkedHashMap<>(allocatable);
         next.put(resource, quantity);
-        return new Topology(zones, nodesPerZone, monitoringPool, poolTaint, volumes, next);
+        return new ClusterTopology(zones, nodesPerZone, monitoringPool, poolTaint, volumes, next);
     }
 
     public int zoneCount() {
