@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Grafana")
 class GrafanaRenderTest {
 
-    private static String ini(RenderedRelease release) {
+    static String ini(RenderedRelease release) {
         return release.one(ConfigMap.class, "monitoring-grafana").getData().get("grafana.ini");
     }
 
