@@ -179,7 +179,7 @@ template:
             containerPort: 7946
             protocol: TCP
         # Loki has no process-only health endpoint: liveness checks that it listens, /ready
-        # (ring membership, object store) decides readiness only.
+        # (its modules started, ring membership) decides readiness only.
         startupProbe:
           tcpSocket:
             port: http

@@ -144,7 +144,7 @@ class ServerDryRunIT {
                 CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
                 client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
             }
-            client.apiextensions().v1().customResourceDefinitions().withName(CRD).waitUntilCondition(c -> c.getStatus() != null
+            client.apiextensions().v1().customResourceDefinitions().withName(CRD).waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
                     && c.getStatus().getConditions().stream().anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
                     60, TimeUnit.SECONDS);
         }
