@@ -74,6 +74,16 @@ class GrafanaAccessRenderTest {
         }
 
         @Test
+        @DisplayName("the overlay's disabled httpRoute block, switched on, renders a route for the same placeholder host")
+        void httpRouteBlockReady() {
+            RenderedRelease both = Releases.render("prod").set("grafana.httpRoute.enabled", "true").render();
+            HTTPRoute route = both.one(HTTPRoute.class, "monitoring-grafana");
+            assertThat(route.getSpec().getHostnames()).containsExactly("grafana.example.com");
+            assertThat(route.getSpec().getParentRefs()).extracting(p -> p.getName()).containsExactly("public-gateway");
+            assertThat(GrafanaRenderTest.ini(both)).as("the Ingress host still decides").contains("root_url = https://grafana.example.com/");
+        }
+
+        @Test
         @DisplayName("server.root_url follows the host, https with a TLS Secret")
         void rootUrl() {
             assertThat(GrafanaRenderTest.ini(prod)).contains("root_url = https://grafana.example.com/");
