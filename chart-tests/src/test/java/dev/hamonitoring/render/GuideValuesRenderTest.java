@@ -205,6 +205,20 @@ class GuideValuesRenderTest {
                     ProbesRenderTest.check(container(grafana, "grafana").getLivenessProbe()), ProbesRenderTest.check(container(grafana, "grafana").getReadinessProbe()),
                     Objects.requireNonNullElse(container(grafana, "grafana").getLivenessProbe().getInitialDelaySeconds(), 0)),
                     List.of("http /healthz http", "http /api/health http", 0)));
+            // 4.1 anti-affinity and zones
+            pins.add(new Pin("4.1 required anti-affinity on kubernetes.io/hostname", true, () -> Releases.podSpec(r.one(StatefulSet.class, prom)).getAffinity()
+                    .getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().get(0).getTopologyKey(), "kubernetes.io/hostname"));
+            pins.add(new Pin("4.1 anti-affinity selects app.kubernetes.io/name only", false, () -> Releases.podSpec(r.one(StatefulSet.class, prom)).getAffinity()
+                    .getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().get(0).getLabelSelector().getMatchLabels(),
+                    Map.of("app.kubernetes.io/name", "prometheus", "app.kubernetes.io/instance", "monitoring")));
+            pins.add(new Pin("4.1 zones preferred (anti-affinity weight 100)", false, () -> Releases.podSpec(r.one(StatefulSet.class, prom)).getTopologySpreadConstraints()
+                    .stream().map(c -> c.getTopologyKey() + " maxSkew " + c.getMaxSkew() + " " + c.getWhenUnsatisfiable()).toList(),
+                    List.of("topology.kubernetes.io/zone maxSkew 1 DoNotSchedule")));
+            // Object names of sections 1-3
+            pins.add(new Pin("Object names: alertmanager-cluster, grafana-headless, grafana-db, grafana-redis", false,
+                    () -> List.of(r.find(Service.class, "monitoring-alertmanager-headless").isPresent(), r.find(Service.class, "monitoring-grafana-alerting").isPresent(),
+                            r.oneOfKind("Cluster", "monitoring-postgresql") != null, r.find(Service.class, "monitoring-redis").isPresent()),
+                    List.of(true, true, true, true)));
             // 4.2 PDBs
             pins.add(new Pin("4.2 PDB minAvailable: Prometheus 1, Alertmanager 2, Grafana 2, Thanos Query 2", true,
                     () -> List.of(pdb(prom), pdb(am), pdb(grafana), pdb(query)), List.of(1, 2, 2, 2)));
