@@ -26,6 +26,13 @@ Each edge: from (a component, or "peers" with raw NetworkPolicy peers), to (a co
 {{- with $v.networkPolicy.grafanaFrom }}
 - {peers: {{ toJson . }}, to: grafana, ports: [3000], why: users}
 {{- end }}
+{{- if or $v.grafana.ingress.enabled $v.grafana.httpRoute.enabled }}
+{{- $controller := $v.networkPolicy.ingressController }}
+{{- if and $v.networkPolicy.enabled (or (not $controller.namespace) (not $controller.podLabels)) }}
+{{- fail "networkPolicy.ingressController.namespace and .podLabels must both be set when grafana.ingress or grafana.httpRoute is enabled: the NetworkPolicy admits exactly the controller's pods, not a whole namespace nor every pod." }}
+{{- end }}
+- {peers: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: {{ $controller.namespace }}}}, podSelector: {matchLabels: {{ toJson $controller.podLabels }}}}], to: grafana, ports: [3000], why: ingress controller}
+{{- end }}
 {{- if $v.postgresql.enabled }}
 - {from: grafana, to: postgresql, ports: [5432], why: Grafana database}
 - {from: postgresql, to: postgresql, ports: [5432, 8000], why: streaming replication and instance status}

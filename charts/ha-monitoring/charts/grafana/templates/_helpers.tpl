@@ -27,6 +27,9 @@ from GF_* environment variables filled from Secrets. ${POD_IP} is expanded by Gr
 {{- $db := .Values.database -}}
 {{- $sections := dict -}}
 {{- $_ := set $sections "server" (dict "http_port" "3000") -}}
+{{- with include "grafana.rootUrl" . -}}
+{{- $_ := set $sections.server "root_url" . -}}
+{{- end -}}
 {{- $_ := set $sections "paths" (dict "data" "/var/lib/grafana" "logs" "/var/log/grafana" "plugins" "/var/lib/grafana/plugins" "provisioning" "/etc/grafana/provisioning") -}}
 {{- $_ := set $sections "log" (dict "mode" "console") -}}
 {{- $_ := set $sections "analytics" (dict "reporting_enabled" "false" "check_for_updates" "false" "check_for_plugin_updates" "false") -}}
@@ -98,4 +101,18 @@ datasources:
     access: proxy
     url: {{ default (printf "http://%s:3100" (include "grafana.host" (dict "component" "loki-read" "context" .))) $sources.loki.url }}
   {{- end }}
+{{- end -}}
+
+
+{{/*
+The URL users reach Grafana under (links in notifications, OAuth redirects): the first Ingress
+host (https when it has a TLS Secret), else the first HTTPRoute hostname (https: the Gateway
+terminates TLS), else nothing and Grafana's default. {{ include "grafana.rootUrl" $ }}
+*/}}
+{{- define "grafana.rootUrl" -}}
+{{- if and .Values.ingress.enabled .Values.ingress.hosts -}}
+{{- printf "%s://%s/" (ternary "https" "http" (ne .Values.ingress.tlsSecretName "")) (first .Values.ingress.hosts) -}}
+{{- else if and .Values.httpRoute.enabled .Values.httpRoute.hostnames -}}
+{{- printf "https://%s/" (first .Values.httpRoute.hostnames) -}}
+{{- end -}}
 {{- end -}}

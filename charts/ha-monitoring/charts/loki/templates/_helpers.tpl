@@ -152,7 +152,7 @@ template:
     {{- end }}
     containers:
       - name: loki
-        {{- include "common.images.container" (dict "image" $root.Values.image "context" $root) | nindent 8 }}
+        {{- include "common.images.container" (dict "image" $root.Values.image "key" "loki.image" "context" $root) | nindent 8 }}
         args:
           - -config.file=/etc/loki/config/config.yaml
           - -config.expand-env=true
@@ -178,13 +178,24 @@ template:
           - name: memberlist
             containerPort: 7946
             protocol: TCP
+        # Loki has no process-only health endpoint: liveness checks that it listens, /ready
+        # (its modules started, ring membership) decides readiness only.
+        startupProbe:
+          tcpSocket:
+            port: http
+          periodSeconds: 5
+          failureThreshold: 60
         readinessProbe:
           httpGet:
             path: /ready
             port: http
-          initialDelaySeconds: 15
           periodSeconds: 10
           timeoutSeconds: 1
+        livenessProbe:
+          tcpSocket:
+            port: http
+          periodSeconds: 15
+          failureThreshold: 4
         {{- include "common.resources" .values.resources | nindent 8 }}
         {{- include "common.security.container" . | nindent 8 }}
         volumeMounts:

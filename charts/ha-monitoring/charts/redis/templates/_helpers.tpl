@@ -119,6 +119,9 @@ frontend metrics
   # Probes and scrapes would flood the log.
   http-request set-log-level silent
   monitor-uri /healthz
+  # Readiness: ready only while a Redis master is in service (liveness stays on /healthz).
+  http-request return status 503 content-type text/plain string "no redis master" if { path /ready } { nbsrv(redis-master) lt 1 }
+  http-request return status 200 content-type text/plain string "ready" if { path /ready }
   http-request use-service prometheus-exporter if { path /metrics }
 
 frontend redis

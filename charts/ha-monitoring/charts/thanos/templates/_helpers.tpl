@@ -15,8 +15,19 @@ ports:
     containerPort: 10901
 {{- end -}}
 
-{{/* Readiness and liveness probes of a Thanos component: {{ include "thanos.probes" . | nindent 10 }} */}}
+{{/*
+Probes of a Thanos component. /-/healthy answers while the process runs; /-/ready only once it
+can serve (a store gateway after its first bucket sync, a sidecar while its Prometheus answers).
+Liveness never waits on a dependency, so an object store or Prometheus outage makes pods unready,
+never restarts them. {{ include "thanos.probes" . | nindent 10 }}
+*/}}
 {{- define "thanos.probes" -}}
+startupProbe:
+  httpGet:
+    path: /-/healthy
+    port: http
+  periodSeconds: 5
+  failureThreshold: 60
 readinessProbe:
   httpGet:
     path: /-/ready

@@ -143,7 +143,7 @@ class HelmTestPodTest {
         }
 
         @Test
-        @DisplayName("runs a tiny upstream image pinned to a version, with small resources")
+        @DisplayName("runs a tiny upstream image pinned to a version, with small resources including ephemeral storage")
         void image() {
             Container container = container("prod");
             assertThat(container.getImage()).matches("docker\\.io/curlimages/curl:\\d+\\.\\d+\\.\\d+");
@@ -151,6 +151,8 @@ class HelmTestPodTest {
                     .isLessThanOrEqualTo(Quantity.getAmountInBytes(new Quantity("64Mi")));
             assertThat(Quantity.getAmountInBytes(container.getResources().getLimits().get("cpu")))
                     .isLessThanOrEqualTo(Quantity.getAmountInBytes(new Quantity("100m")));
+            assertThat(container.getResources().getRequests()).containsEntry("ephemeral-storage", new Quantity("16Mi"));
+            assertThat(container.getResources().getLimits()).containsEntry("ephemeral-storage", new Quantity("64Mi"));
         }
     }
 

@@ -11,8 +11,16 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,10 +64,14 @@ class ServerDryRunIT {
         }
     }
 
-    private static RenderedRelease render(String environment) {
-        return HelmRender.chart(ProjectPaths.umbrellaChart()).releaseName(RELEASE).namespace(NAMESPACE)
+    private static RenderedRelease render(String environment, Path... extraValues) {
+        HelmRender render = HelmRender.chart(ProjectPaths.umbrellaChart()).releaseName(RELEASE).namespace(NAMESPACE)
                 .kubeVersion(ClusterExtension.controlPlane().kubeVersion())
-                .valuesFile(ProjectPaths.environment(environment)).render();
+                .valuesFile(ProjectPaths.environment(environment));
+        for (Path values : extraValues) {
+            render = render.valuesFile(values);
+        }
+        return render.render();
     }
 
     private static String kind(HasMetadata o) {
@@ -101,6 +113,81 @@ class ServerDryRunIT {
         assertThat(client.apps().statefulSets().inNamespace(NAMESPACE).list().getItems()).as("dry-run persists nothing").isEmpty();
         ClusterReport.number("dry-run " + environment, accepted + " objects accepted, skipped: "
                 + (skipped.isEmpty() ? "none" : CNPG_CLUSTER + " (no CRD)"));
+    }
+
+    @Test
+    @DisplayName("the prod overlay's Grafana Ingress is accepted as rendered: class, host, TLS Secret, backend port name")
+    void prodIngress() {
+        Ingress ingress = render("prod").one(Ingress.class, RELEASE + "-grafana");
+        HasMetadata answer = dryRunCreate(ingress);
+        assertThat(answer).isInstanceOf(Ingress.class);
+        assertThat(((Ingress) answer).getSpec().getRules()).extracting(r -> r.getHost()).containsExactly("grafana.example.com");
+    }
+
+    /**
+     * The HTTPRoute against the Gateway API's own CRD (v1.4.0 standard channel, vendored under
+     * src/test/resources/cluster/gateway-api/): the apiserver validates it with the CRD's OpenAPI
+     * schema and CEL rules. The CRD is removed again afterwards.
+     */
+    @Nested
+    @DisplayName("Grafana behind a Gateway: the HTTPRoute against the Gateway API CRD")
+    class GatewayApi {
+
+        private static final String CRD = "httproutes.gateway.networking.k8s.io";
+
+        private RenderedRelease withRoute() {
+            return render("prod", StackUnderTest.resource("/values/gateway-api.yaml"));
+        }
+
+        private void installCrd() throws IOException {
+            try (InputStream in = Files.newInputStream(StackUnderTest.resource("/cluster/gateway-api/httproutes.yaml"))) {
+                CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+                client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
+            }
+            client.apiextensions().v1().customResourceDefinitions().withName(CRD).waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+                    && c.getStatus().getConditions().stream().anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+                    60, TimeUnit.SECONDS);
+        }
+
+        @Test
+        @DisplayName("every object of prod with the HTTPRoute on is accepted, the route by the CRD's schema; a route breaking the schema is refused")
+        void httpRouteAccepted() throws IOException {
+            installCrd();
+            try {
+                RenderedRelease rendered = withRoute();
+                List<String> refused = new ArrayList<>();
+                for (HasMetadata object : rendered.objects()) {
+                    if (CNPG_CLUSTER.equals(kind(object))) {
+                        continue;
+                    }
+                    try {
+                        dryRunCreate(object);
+                    } catch (KubernetesClientException e) {
+                        refused.add(kind(object) + " " + object.getMetadata().getName() + ": " + e.getCode() + " " + e.getMessage());
+                    }
+                }
+                assertThat(refused).isEmpty();
+                HTTPRoute route = rendered.one(HTTPRoute.class, RELEASE + "-grafana");
+                assertThat(dryRunCreate(route).getMetadata().getUid()).isNotBlank();
+
+                // The negative twin: a path match that does not start with "/" breaks the CRD's schema.
+                route.getSpec().getRules().get(0).getMatches().get(0).getPath().setValue("grafana");
+                assertThatThrownBy(() -> dryRunCreate(route)).isInstanceOf(KubernetesClientException.class)
+                        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+                        .hasMessageContaining("path");
+            } finally {
+                client.apiextensions().v1().customResourceDefinitions().withName(CRD).delete();
+            }
+        }
+
+        @Test
+        @DisplayName("without the CRD the apiserver knows no HTTPRoute (why the prod overlay keeps it off)")
+        void unknownWithoutCrd() {
+            client.apiextensions().v1().customResourceDefinitions().withName(CRD).delete();
+            client.apiextensions().v1().customResourceDefinitions().withName(CRD).waitUntilCondition(c -> c == null, 60, TimeUnit.SECONDS);
+            HTTPRoute route = withRoute().one(HTTPRoute.class, RELEASE + "-grafana");
+            assertThatThrownBy(() -> dryRunCreate(route)).isInstanceOf(KubernetesClientException.class);
+        }
     }
 
     @Nested

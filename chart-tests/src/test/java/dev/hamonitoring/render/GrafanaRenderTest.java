@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Grafana")
 class GrafanaRenderTest {
 
-    private static String ini(RenderedRelease release) {
+    static String ini(RenderedRelease release) {
         return release.one(ConfigMap.class, "monitoring-grafana").getData().get("grafana.ini");
     }
 
@@ -134,11 +134,12 @@ class GrafanaRenderTest {
         }
 
         @Test
-        @DisplayName("reports healthy on /api/health and provisions Thanos and Alertmanager data sources")
+        @DisplayName("is ready on /api/health, alive on /healthz, and provisions Thanos and Alertmanager data sources")
         void probesAndDatasources() {
             Container container = grafana(prod);
+            // Readiness includes the database check; liveness only the web server (ProbesRenderTest).
             assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/api/health");
-            assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/api/health");
+            assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
             String datasources = prod.one(ConfigMap.class, "monitoring-grafana").getData().get("datasources.yaml");
             assertThat(datasources)
                     .contains("url: http://monitoring-thanos-query-frontend.monitoring.svc.cluster.local:10902")

@@ -153,12 +153,12 @@ class GuardRailsRenderTest {
         }
 
         @Test
-        @DisplayName("put Prometheus, Alertmanager, Thanos Query and PostgreSQL on critical, the rest on standard")
+        @DisplayName("put Prometheus, Alertmanager and PostgreSQL on critical, the rest (Thanos Query and Grafana included, as the guide has it) on standard")
         void assigned() {
             Map<String, String> expected = Map.of(
                     "monitoring-prometheus", "monitoring-critical",
                     "monitoring-alertmanager", "monitoring-critical",
-                    "monitoring-thanos-query", "monitoring-critical",
+                    "monitoring-thanos-query", "monitoring-standard",
                     "monitoring-grafana", "monitoring-standard",
                     "monitoring-thanos-store", "monitoring-standard",
                     "monitoring-thanos-compactor", "monitoring-standard");

@@ -59,4 +59,32 @@ class ImagesRenderTest {
         List<String> images = images(Releases.render("prod").set("global.imageRegistry", "mirror.example.com").render());
         assertThat(images).isNotEmpty().allSatisfy(image -> assertThat(image).startsWith("mirror.example.com/"));
     }
+
+    private static final String DIGEST = "sha256:" + "0123456789abcdef".repeat(4);
+
+    @Test
+    @DisplayName("a digest pins the image by content: repo@sha256:..., the tag no longer counts")
+    void digest() {
+        List<String> images = images(Releases.render("prod").set("prometheus.image.digest", DIGEST)
+                .set("postgresql.image.digest", DIGEST).render());
+        assertThat(images).contains("quay.io/prometheus/prometheus@" + DIGEST, "ghcr.io/cloudnative-pg/postgresql@" + DIGEST)
+                .doesNotContain("quay.io/prometheus/prometheus:v3.9.1")
+                // the sidecar is its own image, untouched
+                .contains("quay.io/thanos/thanos:v0.42.4");
+    }
+
+    @Test
+    @DisplayName("a digest goes through the registry override, and needs no tag")
+    void digestOnMirror() {
+        List<String> images = images(Releases.render("prod").set("global.imageRegistry", "mirror.example.com")
+                .set("redis.haproxy.image.tag", "").set("redis.haproxy.image.digest", DIGEST).render());
+        assertThat(images).contains("mirror.example.com/library/haproxy@" + DIGEST)
+                .noneMatch(image -> image.startsWith("docker.io/"));
+    }
+
+    @Test
+    @DisplayName("without a digest the tag is used (the twin of the digest cases)")
+    void tagWithoutDigest() {
+        assertThat(images(Releases.overlay("prod"))).contains("docker.io/library/haproxy:3.0.5").noneMatch(image -> image.contains("@"));
+    }
 }

@@ -29,8 +29,8 @@ class PostgresqlRenderTest {
         @DisplayName("is a CloudNativePG cluster of three instances with the guide's database settings")
         void cluster() {
             assertThat(spec.get("instances")).isEqualTo(3);
-            assertThat(map(map(spec, "postgresql"), "parameters")).containsEntry("max_connections", "200").containsEntry("shared_buffers", "512MB");
-            assertThat(map(spec, "storage")).containsEntry("size", "20Gi").containsEntry("storageClass", "monitoring-fast-ssd");
+            assertThat(map(map(spec, "postgresql"), "parameters")).containsEntry("max_connections", "200").containsEntry("shared_buffers", "256MB");
+            assertThat(map(spec, "storage")).containsEntry("size", "50Gi").containsEntry("storageClass", "monitoring-fast-ssd");
             assertThat(map(map(spec, "bootstrap"), "initdb")).containsEntry("database", "grafana").containsEntry("owner", "grafana");
         }
 

@@ -88,7 +88,7 @@ class ThanosRenderTest {
         void sized() {
             assertThat(store.getSpec().getReplicas()).isEqualTo(2);
             assertThat(store.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
-                    .contains("--index-cache-size=1GB", "--chunk-pool-size=2GB");
+                    .contains("--index-cache-size=500MB", "--chunk-pool-size=2GB");
             assertThat(store.getSpec().getVolumeClaimTemplates()).hasSize(1);
         }
     }

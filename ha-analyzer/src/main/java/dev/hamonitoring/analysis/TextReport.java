@@ -81,7 +81,7 @@ public final class TextReport {
         }
 
         if (!report.notAdmitted().isEmpty()) {
-            out.append("  Not admitted from outside (set the chart's networkPolicy.grafanaFrom / lokiPushFrom if they should be):\n");
+            out.append("  Not admitted from outside (set the chart's networkPolicy.ingressController or grafanaFrom / lokiPushFrom if they should be):\n");
             report.notAdmitted().forEach(n -> out.append("    - ").append(n).append('\n'));
         }
         if (!report.unresolvedAddresses().isEmpty()) {

@@ -438,8 +438,8 @@ class FailingCasesTest {
             HaReport report = brokenByValues(ResourceQuotaCheck.ID, "resource-quota--fast-storage-class-quota.yaml");
             assertThat(report.findings()).singleElement().satisfies(f -> {
                 assertThat(f.message()).startsWith("hard monitoring-fast-ssd.storageclass.storage.k8s.io/requests.storage=100Gi is below what "
-                        + "the release needs during a rollout: 260Gi (2×prometheus 100Gi + 3×postgresql 20Gi)");
-                assertThat(f.fix()).startsWith("resourceQuota.hard.monitoring-fast-ssd.storageclass.storage.k8s.io/requests.storage: 260Gi or more");
+                        + "the release needs during a rollout: 350Gi (2×prometheus 100Gi + 3×postgresql 50Gi)");
+                assertThat(f.fix()).startsWith("resourceQuota.hard.monitoring-fast-ssd.storageclass.storage.k8s.io/requests.storage: 350Gi or more");
             });
         }
 
