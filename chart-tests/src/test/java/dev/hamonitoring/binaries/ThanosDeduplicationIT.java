@@ -508,8 +508,12 @@ class ThanosDeduplicationIT {
             // Raw samples over the window: the deduplicated series vs. the killed replica's own series.
             String raw = SERIES + "{pod=\"ha-test-exporter-0\"}[" + Duration.between(start, end).toSeconds() + "s]";
             double dedupGap = maxGap(thanos.instant(raw, end, true).series().get(0));
-            Api.Series victimSeries = thanos.instant(raw, end, false).series().stream()
-                    .filter(s -> victim.name().equals(s.labels().get(REPLICA_LABEL))).findFirst().orElseThrow();
+            // The restarted replica answers Query again only once Query has re-probed its sidecar: wait for its own series.
+            Api.Series victimSeries = await("the killed replica's own series over the window, once Query reaches it again")
+                    .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> thanos.instant(raw, end, false).series().stream()
+                            .filter(s -> victim.name().equals(s.labels().get(REPLICA_LABEL))).findFirst(), Optional::isPresent)
+                    .orElseThrow();
             double victimGap = maxGap(victimSeries);
             assertThat(victimGap).as("the killed replica really missed scrapes").isGreaterThanOrEqualTo(10);
             assertThat(dedupGap).as("largest gap between deduplicated samples, seconds").isLessThanOrEqualTo(3 * SCRAPE_INTERVAL.toSeconds() + 1);
