@@ -188,12 +188,17 @@ loki: ha-monitoring-loki
   annotations:
     summary: {{ printf "\"Thanos sidecar {{ $labels.pod }} has not uploaded a block for %d hours.\"" $hours }}
 - alert: ThanosSidecarUploadFailures
-  expr: increase(thanos_shipper_upload_failures_total{ {{- $sidecar -}} }[1h]) > 0
+  # A failed upload fails the whole shipping run (dir_sync_failures); only with out-of-order
+  # uploads allowed does the shipper carry on and count the block in upload_failures instead.
+  expr: |
+    increase(thanos_shipper_dir_sync_failures_total{ {{- $sidecar -}} }[1h]) > 0
+      or
+    increase(thanos_shipper_upload_failures_total{ {{- $sidecar -}} }[1h]) > 0
   for: 15m
   labels:
     severity: warning
   annotations:
-    summary: {{`"Thanos sidecar {{ $labels.pod }} failed {{ $value | humanize }} block uploads in the last hour."`}}
+    summary: {{`"Thanos sidecar {{ $labels.pod }} failed {{ $value | humanize }} block shipping runs in the last hour."`}}
 - alert: ThanosQueryStoreEndpointsMissing
   # Compared with the sidecars and store gateways that answer scrapes: a store API that is up but
   # not connected is missing from every query result (and a replica's data serves no dedup).
@@ -208,9 +213,9 @@ loki: ha-monitoring-loki
     summary: {{`"Thanos Query {{ $labels.pod }} is connected to {{ $value }} store APIs, fewer than the sidecars and store gateways that are up."`}}
 - alert: ThanosQueryDnsFailures
   expr: |
-    sum by (namespace, component, pod) (rate(thanos_query_store_apis_dns_failures_total{job="ha-monitoring", component="thanos-query"}[5m]))
+    sum by (namespace, component, pod) (rate(thanos_query_endpoints_dns_failures_total{job="ha-monitoring", component="thanos-query"}[5m]))
       /
-    sum by (namespace, component, pod) (rate(thanos_query_store_apis_dns_lookups_total{job="ha-monitoring", component="thanos-query"}[5m]))
+    sum by (namespace, component, pod) (rate(thanos_query_endpoints_dns_lookups_total{job="ha-monitoring", component="thanos-query"}[5m]))
       > 0.01
   for: 15m
   labels:
