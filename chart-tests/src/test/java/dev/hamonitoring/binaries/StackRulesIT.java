@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hamonitoring.render.ChartDashboards;
 import dev.hamonitoring.render.ChartRules;
 import dev.hamonitoring.render.HelmRender;
 import dev.hamonitoring.render.ProjectPaths;
@@ -37,8 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * three Alertmanagers, Thanos Query, query frontend, store gateway and compactor, started from the
  * prod render (FILESYSTEM bucket, webhook receiver).
  *
- * <p>First, every metric any shipped rule selects is exposed by the real program at the pinned
- * version, with the chart's own labels: each selector (parsed by Prometheus' own parser) is
+ * <p>First, every query of the shipped rules and dashboards parses, and every metric it selects is
+ * exposed by the real program at the pinned version, with the chart's own labels: each selector (parsed by Prometheus' own parser) is
  * queried, with its structural matchers (job, component, endpoint, handler, proxy), from what
  * Prometheus scraped through the chart's job. Then failures are caused for real and the alert
  * they should raise is awaited in Alertmanager: an Alertmanager that joins no cluster, a stopped
@@ -154,7 +155,7 @@ class StackRulesIT {
 
     @Test
     @Order(1)
-    @DisplayName("every metric the shipped rules select is exposed by the real program with the chart's labels, or is listed as not checked with the reason")
+    @DisplayName("every query of the shipped rules and dashboards parses, and every metric it selects is exposed by the real program with the chart's labels, or is listed as not checked with the reason")
     void metricsExist() {
         // Queries through Query and the frontend, so their per-handler HTTP metrics exist.
         for (Stack.Pod pod : List.of(query, frontend)) {
@@ -163,11 +164,16 @@ class StackRulesIT {
                 Api.get(pod.http(10902, path));
             }
         }
-        String rules = ChartRules.rulesFile(HelmRender.chart(ProjectPaths.umbrellaChart()).valuesFile(ProjectPaths.environment("prod")).render());
+        RenderedRelease prod = HelmRender.chart(ProjectPaths.umbrellaChart()).valuesFile(ProjectPaths.environment("prod")).render();
+        Map<String, String> expressions = new LinkedHashMap<>();
+        for (JsonNode rule : ChartRules.rules(ChartRules.rulesFile(prod))) {
+            expressions.put("rule " + rule.path("alert").asText(rule.path("record").asText()), rule.path("expr").asText());
+        }
+        ChartDashboards.queries(prod).forEach((where, expr) -> expressions.put("dashboard " + where, expr));
         Map<String, String> checks = new TreeMap<>();
         Map<String, String> notChecked = new TreeMap<>();
-        for (JsonNode rule : ChartRules.rules(rules)) {
-            for (JsonNode selector : selectors(rule.path("expr").asText())) {
+        for (Map.Entry<String, String> expression : expressions.entrySet()) {
+            for (JsonNode selector : selectors(expression.getValue())) {
                 String name = selector.path("name").asText();
                 List<String> matchers = new ArrayList<>();
                 String component = null;
@@ -188,7 +194,7 @@ class StackRulesIT {
                 if (runs) {
                     checks.put(promql, name);
                 } else {
-                    assertThat(NOT_CHECKED).as("selector " + promql + " of " + rule.path("alert").asText(rule.path("record").asText())
+                    assertThat(NOT_CHECKED).as("selector " + promql + " of " + expression.getKey()
                             + " names a component this stack does not run and that is not listed as not checked").containsKey(c);
                     notChecked.put(promql, NOT_CHECKED.get(c));
                 }
@@ -201,7 +207,7 @@ class StackRulesIT {
                     return counts;
                 }, counts -> counts.values().stream().allMatch(n -> n > 0));
         Set<String> names = new TreeSet<>(checks.values());
-        Summary.line("rule metrics checked against the real programs", names.size() + " metric names in " + seen.size()
+        Summary.line("rule and dashboard metrics checked against the real programs", expressions.size() + " expressions (" + ChartDashboards.queries(prod).size() + " dashboard queries), " + names.size() + " metric names in " + seen.size()
                 + " selectors, all scraped: " + names + "; not checked: " + new TreeSet<>(notChecked.keySet()) + " because "
                 + new LinkedHashSet<>(notChecked.values()));
         assertThat(names).contains("thanos_sidecar_prometheus_up", "thanos_store_nodes_grpc_connections", "thanos_compact_iterations_total",
