@@ -16,6 +16,7 @@ alertmanager: ha-monitoring-alertmanager
 redis: ha-monitoring-redis
 grafana: ha-monitoring-grafana
 loki: ha-monitoring-loki
+kubernetes: ha-monitoring-kubernetes
 {{- end -}}
 
 {{- define "prometheus.rules" -}}
@@ -23,10 +24,11 @@ loki: ha-monitoring-loki
 {{- $runbook := .Values.rules.runbookUrl -}}
 {{- $groups := list -}}
 {{- $shipped := dict -}}
-{{- range $key := list "general" "prometheus" "thanos" "alertmanager" "redis" "grafana" "loki" -}}
+{{- range $key := list "general" "prometheus" "thanos" "alertmanager" "redis" "grafana" "loki" "kubernetes" -}}
 {{- $settings := index $.Values.rules $key -}}
 {{- $_ := set $shipped (index $names $key) $key -}}
-{{- if $settings.enabled -}}
+{{- /* The cluster rules read the cluster scrape jobs, which exist only with scrapeCluster. */ -}}
+{{- if and $settings.enabled (or (ne $key "kubernetes") $.Values.scrapeCluster) -}}
 {{- $rules := list -}}
 {{- range $rule := include (printf "prometheus.rules.%s" $key) $settings | fromYamlArray -}}
 {{- if hasKey $rule "alert" -}}
@@ -398,4 +400,63 @@ loki: ha-monitoring-loki
     severity: warning
   annotations:
     summary: {{`"{{ $labels.pod }} recovered from {{ $value | humanize }} panics in 10 minutes."`}}
+{{- end -}}
+
+{{- define "prometheus.rules.kubernetes" -}}
+- alert: KubeletDown
+  expr: up{job="kubernetes-nodes"} == 0
+  for: 10m
+  labels:
+    severity: warning
+    component: kubelet
+  annotations:
+    summary: {{`"The kubelet of node {{ $labels.instance }} does not answer scrapes: the node may be down or unreachable."`}}
+- alert: KubernetesApiServerDown
+  expr: absent(up{job="kubernetes-apiservers"} == 1)
+  for: 5m
+  labels:
+    severity: critical
+    component: kube-apiserver
+  annotations:
+    summary: No Kubernetes API server answers Prometheus; service discovery, and with it every scrape target change, is stalled.
+- alert: KubernetesApiServerErrors
+  expr: |
+    sum by (job) (rate(apiserver_request_total{job="kubernetes-apiservers", code=~"5.."}[5m]))
+      /
+    sum by (job) (rate(apiserver_request_total{job="kubernetes-apiservers"}[5m]))
+      > {{ .apiServerErrorRatio }}
+  for: 10m
+  labels:
+    severity: warning
+    component: kube-apiserver
+  annotations:
+    summary: {{`"The Kubernetes API servers answer {{ $value | humanizePercentage }} of their requests with a server error."`}}
+- alert: KubernetesVolumeFillingUp
+  expr: |
+    1 - kubelet_volume_stats_available_bytes{job="kubernetes-nodes"} / kubelet_volume_stats_capacity_bytes{job="kubernetes-nodes"}
+      > {{ .volumeUsedRatio }}
+  for: 5m
+  labels:
+    severity: warning
+    component: kubelet
+  annotations:
+    summary: {{`"Volume {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is {{ $value | humanizePercentage }} full."`}}
+- alert: KubernetesContainerOomKilled
+  expr: increase(container_oom_events_total{job="kubernetes-cadvisor", container!=""}[10m]) > 0
+  labels:
+    severity: warning
+    component: cadvisor
+  annotations:
+    summary: {{`"Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} was killed for running out of memory."`}}
+- alert: KubernetesContainerMemoryNearLimit
+  expr: |
+    container_memory_working_set_bytes{job="kubernetes-cadvisor", container!=""}
+      / (container_spec_memory_limit_bytes{job="kubernetes-cadvisor", container!=""} > 0)
+      > {{ .memoryLimitRatio }}
+  for: 15m
+  labels:
+    severity: warning
+    component: cadvisor
+  annotations:
+    summary: {{`"Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} uses {{ $value | humanizePercentage }} of its memory limit."`}}
 {{- end -}}

@@ -129,18 +129,20 @@ class PrometheusRulesTest {
         }
 
         @Test
-        @DisplayName("selects only series of the chart's own scrape job (never another release's or job's)")
+        @DisplayName("selects only series of the chart's own scrape jobs (never another release's or job's)")
         void ownJobOnly() {
             List<String> selectors = selectors(prod);
             assertThat(selectors).hasSizeGreaterThan(40);
-            assertThat(selectors).allMatch(s -> s.contains("job=\"ha-monitoring\""));
+            assertThat(selectors).allMatch(PrometheusRulesTest::ownJob);
         }
 
         @Test
         @DisplayName("negative twin: a selector without the job matcher is found")
         void selectorCheckNotVacuous() {
             assertThat(selectors("groups: [{name: g, rules: [{alert: A, expr: 'up{job=\"ha-monitoring\"} == 0 or up{pod=\"x\"} == 0'}]}]"))
-                    .containsExactly("up{job=\"ha-monitoring\"}", "up{pod=\"x\"}");
+                    .containsExactly("up{job=\"ha-monitoring\"}", "up{pod=\"x\"}").filteredOn(PrometheusRulesTest::ownJob).hasSize(1);
+            assertThat(ownJob("up{job=\"kubernetes-pods\"}")).as("a job of the chart that no shipped rule reads").isTrue();
+            assertThat(ownJob("up{job=\"node-exporter\"}")).isFalse();
         }
     }
 
@@ -152,7 +154,7 @@ class PrometheusRulesTest {
         @DisplayName("the prod overlay renders one group per component, the chart's in a fixed order; dev and staging render the same rules")
         void groups() {
             assertThat(ChartRules.groups(prod).keySet()).containsExactly("ha-monitoring", "ha-monitoring-prometheus", "ha-monitoring-thanos",
-                    "ha-monitoring-alertmanager", "ha-monitoring-redis", "ha-monitoring-grafana", "ha-monitoring-loki");
+                    "ha-monitoring-alertmanager", "ha-monitoring-redis", "ha-monitoring-grafana", "ha-monitoring-loki", "ha-monitoring-kubernetes");
             assertThat(ChartRules.rulesFile(Releases.overlay("dev"))).isEqualTo(prod);
             assertThat(ChartRules.rulesFile(Releases.overlay("staging"))).isEqualTo(prod);
         }
@@ -175,12 +177,25 @@ class PrometheusRulesTest {
         }
 
         @Test
+        @DisplayName("the cluster group is rendered only while Prometheus scrapes the cluster (its jobs exist only then)")
+        void clusterGroupNeedsClusterScrape() {
+            assertThat(ChartRules.groups(ChartRules.rulesFile(Releases.overlay("prod", "no-cluster-scrape"))))
+                    .doesNotContainKey("ha-monitoring-kubernetes").containsKey("ha-monitoring-thanos");
+            assertThat(ChartRules.groups(prod)).containsKey("ha-monitoring-kubernetes");
+        }
+
+        @Test
         @DisplayName("with every shipped group off, the rules file has no group and Prometheus still gets a valid file")
         void allOff() {
             String off = ChartRules.rulesFile(Releases.overlay("prod", "rules-all-off"));
             assertThat(ChartRules.parse(off).path("groups").isArray()).isTrue();
             assertThat(ChartRules.groups(off)).isEmpty();
         }
+    }
+
+    /** The chart's own job, or one of the cluster jobs it renders with scrapeCluster. */
+    static boolean ownJob(String selector) {
+        return selector.matches(".*job=\"(ha-monitoring|kubernetes-(apiservers|nodes|cadvisor|service-endpoints|pods))\".*");
     }
 
     static List<JsonNode> alertRules(String rulesYaml) {
