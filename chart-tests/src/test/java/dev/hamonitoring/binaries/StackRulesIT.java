@@ -43,7 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * queried, with its structural matchers (job, component, endpoint, handler, proxy), from what
  * Prometheus scraped through the chart's job. Then failures are caused for real and the alert
  * they should raise is awaited in Alertmanager: an Alertmanager that joins no cluster, a stopped
- * compactor, a bucket that cannot be written while a sidecar has a block to upload.
+ * compactor, a Prometheus dead under its running sidecar, a bucket that cannot be written while a
+ * sidecar has a block to upload.
  *
  * <p>Test-speed change: the rules file in the Prometheus pods has every {@code for:} removed (the
  * chart's 5 to 30 minutes would outlast the test); expressions, labels and annotations are as rendered.
@@ -273,6 +274,23 @@ class StackRulesIT {
 
     @Test
     @Order(5)
+    @DisplayName("a Prometheus that dies under its running sidecar raises ThanosSidecarPrometheusDown, evaluated by its twin, which reaches Alertmanager")
+    void prometheusDiesUnderItsSidecar() {
+        Stack.Pod replica = prometheus.get(0);
+        assertThat(active("ThanosSidecarPrometheusDown", "pod", replica.name())).as("both containers running").isEmpty();
+        LocalProcess server = replica.process("prometheus");
+        server.kill();
+        assertThat(replica.process("thanos-sidecar").isAlive()).isTrue();
+        JsonNode alert = awaitAlert("ThanosSidecarPrometheusDown", "pod", replica.name());
+        assertThat(alert.path("labels").path("endpoint").asText()).isEqualTo("sidecar-http");
+        Summary.line("ThanosSidecarPrometheusDown (real)", alert.path("annotations").path("summary").asText());
+        // Back for the next test, which needs this replica to evaluate the rules while the other one is down.
+        server.start();
+        server.awaitReady(Stack.READY_TIMEOUT);
+    }
+
+    @Test
+    @Order(6)
     @DisplayName("a bucket that cannot be written while a sidecar has a block to ship raises ThanosSidecarUploadFailures and ThanosBucketOperationsFailing")
     void brokenUploadPath() throws Exception {
         Stack.Pod replica = prometheus.get(1);
