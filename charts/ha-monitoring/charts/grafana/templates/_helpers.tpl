@@ -116,3 +116,73 @@ terminates TLS), else nothing and Grafana's default. {{ include "grafana.rootUrl
 {{- printf "https://%s/" (first .Values.httpRoute.hostnames) -}}
 {{- end -}}
 {{- end -}}
+
+{{/* Dashboard provider: every directory under /etc/grafana/dashboards becomes a folder of that name. {{ include "grafana.dashboardProvider" $ }} */}}
+{{- define "grafana.dashboardProvider" -}}
+apiVersion: 1
+providers:
+  - name: ha-monitoring
+    type: file
+    # Provisioned dashboards change through values, not the UI (every replica would overwrite edits).
+    disableDeletion: true
+    allowUiUpdates: false
+    updateIntervalSeconds: 60
+    options:
+      path: /etc/grafana/dashboards
+      foldersFromFilesStructure: true
+{{- end -}}
+
+{{/* Volume mounts of the provisioned dashboards. {{ include "grafana.dashboardMounts" $ }} */}}
+{{- define "grafana.dashboardMounts" -}}
+{{- $d := .Values.dashboards -}}
+{{- if or $d.enabled $d.extra $d.configMaps }}
+- name: dashboard-provider
+  mountPath: /etc/grafana/provisioning/dashboards
+  readOnly: true
+{{- if or $d.enabled $d.extra }}
+- name: dashboards
+  mountPath: /etc/grafana/dashboards/ha-monitoring
+  readOnly: true
+{{- end }}
+{{- range $d.configMaps }}
+- name: dashboards-{{ . }}
+  mountPath: /etc/grafana/dashboards/{{ . }}
+  readOnly: true
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Volumes of the provisioned dashboards. {{ include "grafana.dashboardVolumes" $ }} */}}
+{{- define "grafana.dashboardVolumes" -}}
+{{- $d := .Values.dashboards -}}
+{{- if or $d.enabled $d.extra $d.configMaps }}
+{{- $name := include "common.names.fullname" (dict "component" "grafana-dashboards" "context" .) }}
+- name: dashboard-provider
+  configMap:
+    name: {{ $name }}
+    items:
+      - key: provider.yaml
+        path: provider.yaml
+{{- if or $d.enabled $d.extra }}
+- name: dashboards
+  configMap:
+    name: {{ $name }}
+    items:
+      {{- if $d.enabled }}
+      {{- range $path, $_ := .Files.Glob "files/dashboards/*.json" }}
+      - key: {{ base $path }}
+        path: {{ base $path }}
+      {{- end }}
+      {{- end }}
+      {{- range $key, $_ := $d.extra }}
+      - key: {{ $key }}.json
+        path: {{ $key }}.json
+      {{- end }}
+{{- end }}
+{{- range $d.configMaps }}
+- name: dashboards-{{ . }}
+  configMap:
+    name: {{ . }}
+{{- end }}
+{{- end }}
+{{- end -}}
