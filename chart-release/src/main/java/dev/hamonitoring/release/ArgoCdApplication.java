@@ -44,7 +44,9 @@ public record ArgoCdApplication(String origin, JsonNode document) {
     public static List<Map.Entry<String, JsonNode>> documents(Path directory) {
         List<Map.Entry<String, JsonNode>> documents = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().collect(Collectors.toList())) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".yaml"))
+                    .sorted()
+                    .collect(Collectors.toList())) {
                 try (YAMLParser parser = new YAMLFactory().createParser(file.toFile())) {
                     Iterator<JsonNode> it = YAML.readValues(parser, JsonNode.class);
                     while (it.hasNext()) {
@@ -94,7 +96,9 @@ public record ArgoCdApplication(String origin, JsonNode document) {
                 application.put("apiVersion", applicationSet.path("apiVersion").asText());
                 application.put("kind", "Application");
                 ObjectNode metadata = ((ObjectNode) template.path("metadata")).deepCopy();
-                metadata.put("namespace", applicationSet.path("metadata").path("namespace").asText());
+                metadata.put(
+                        "namespace",
+                        applicationSet.path("metadata").path("namespace").asText());
                 application.set("metadata", metadata);
                 application.set("spec", template.path("spec").deepCopy());
                 applications.add(new ArgoCdApplication(origin + " " + element, application));
@@ -111,7 +115,8 @@ public record ArgoCdApplication(String origin, JsonNode document) {
             while (m.find()) {
                 JsonNode value = element.path(m.group(1));
                 if (!value.isValueNode()) {
-                    throw new IllegalArgumentException(origin + ": element " + element + " has no '" + m.group(1) + "' for " + text);
+                    throw new IllegalArgumentException(
+                            origin + ": element " + element + " has no '" + m.group(1) + "' for " + text);
                 }
                 m.appendReplacement(out, Matcher.quoteReplacement(value.asText()));
             }
@@ -168,7 +173,9 @@ public record ArgoCdApplication(String origin, JsonNode document) {
     /** The namespace Argo CD templates with: {@code helm.namespace}, else {@code destination.namespace}. */
     public String namespace() {
         String namespace = source().path("helm").path("namespace").asText("");
-        return namespace.isEmpty() ? document.path("spec").path("destination").path("namespace").asText() : namespace;
+        return namespace.isEmpty()
+                ? document.path("spec").path("destination").path("namespace").asText()
+                : namespace;
     }
 
     /** {@code helm.valueFiles}, relative to the chart. */
@@ -198,12 +205,16 @@ public record ArgoCdApplication(String origin, JsonNode document) {
      *     same way, unless {@code ignoreMissingValueFiles} is set)
      */
     public HelmRender helmTemplate(Path chartDir, String kubeVersion) {
-        HelmRender render = HelmRender.chart(chartDir).releaseName(releaseName()).namespace(namespace()).kubeVersion(kubeVersion);
+        HelmRender render = HelmRender.chart(chartDir)
+                .releaseName(releaseName())
+                .namespace(namespace())
+                .kubeVersion(kubeVersion);
         Path base = chartDir.toAbsolutePath().normalize();
         for (String file : valueFiles()) {
             Path resolved = base.resolve(file).normalize();
             if (!resolved.startsWith(base) || !Files.isRegularFile(resolved)) {
-                throw new IllegalArgumentException(origin + ": value file " + file + " is not in the chart " + chartDir);
+                throw new IllegalArgumentException(
+                        origin + ": value file " + file + " is not in the chart " + chartDir);
             }
             render = render.valuesFile(resolved);
         }

@@ -84,7 +84,8 @@ public final class ChartPackager {
      *     required files), with the fix in the message
      */
     public Path packageTo(Path destination) {
-        ChartArchive archive = ChartArchive.of(reproducible(helmPackage(), modified.getEpochSecond()), chart.toString());
+        ChartArchive archive =
+                ChartArchive.of(reproducible(helmPackage(), modified.getEpochSecond()), chart.toString());
         for (String file : requiredFiles) {
             if (!archive.contains(file)) {
                 throw new IllegalStateException("The package of " + chart + " has no " + file
@@ -94,7 +95,8 @@ public final class ChartPackager {
             }
         }
         if (expectedVersion != null && !expectedVersion.equals(archive.version())) {
-            throw new IllegalStateException("Packaged chart version " + archive.version() + " differs from " + expectedVersion);
+            throw new IllegalStateException(
+                    "Packaged chart version " + archive.version() + " differs from " + expectedVersion);
         }
         try {
             Files.createDirectories(destination);
@@ -117,14 +119,18 @@ public final class ChartPackager {
             temp = Files.createTempDirectory("ha-monitoring-package");
             Path destination = temp;
             try {
-                HelmJava.call(() -> new Helm(chart).packageIt().withDestination(destination).call());
+                HelmJava.call(() ->
+                        new Helm(chart).packageIt().withDestination(destination).call());
             } catch (IllegalStateException e) {
                 throw new IllegalStateException("helm package refused " + chart + ": " + e.getMessage(), e);
             }
             try (Stream<Path> files = Files.list(temp)) {
-                List<Path> archives = files.filter(p -> p.getFileName().toString().endsWith(".tgz")).collect(Collectors.toList());
+                List<Path> archives = files.filter(
+                                p -> p.getFileName().toString().endsWith(".tgz"))
+                        .collect(Collectors.toList());
                 if (archives.size() != 1) {
-                    throw new IllegalStateException("helm package wrote " + archives + " for " + chart + "; expected one .tgz");
+                    throw new IllegalStateException(
+                            "helm package wrote " + archives + " for " + chart + "; expected one .tgz");
                 }
                 return Files.readAllBytes(archives.get(0));
             }
@@ -153,7 +159,8 @@ public final class ChartPackager {
         if (!expectedVersion.equals(version)) {
             throw new IllegalStateException(chartYaml + " has version " + version + " but the project version is "
                     + expectedVersion + ". The project version (the <revision> property of the root pom.xml) is the"
-                    + " one place the version is decided; set 'version: " + expectedVersion + "' in " + chartYaml + ".");
+                    + " one place the version is decided; set 'version: " + expectedVersion + "' in " + chartYaml
+                    + ".");
         }
     }
 
@@ -181,7 +188,9 @@ public final class ChartPackager {
             String rest = path.substring(prefix.length());
             int end = rest.startsWith("charts/") ? rest.indexOf('/', "charts/".length()) : -1;
             if (end > 0) {
-                subcharts.computeIfAbsent(rest.substring("charts/".length(), end), k -> new ArrayList<>()).add(path);
+                subcharts
+                        .computeIfAbsent(rest.substring("charts/".length(), end), k -> new ArrayList<>())
+                        .add(path);
             } else {
                 own.add(path);
             }

@@ -26,8 +26,7 @@ public final class ChartReadme {
     public static final String UPDATE_COMMAND = "./mvnw -q test -D" + UPDATE_PROPERTY
             + "=true -Dtest=ChartReadmeTest -Dsurefire.failIfNoSpecifiedTests=false";
 
-    private ChartReadme() {
-    }
+    private ChartReadme() {}
 
     /** {@code charts/ha-monitoring/README.md}. */
     public static Path file() {
@@ -61,9 +60,13 @@ public final class ChartReadme {
     private static int[] region(String readme) {
         int start = readme.indexOf(START);
         int end = readme.indexOf(END);
-        if (start < 0 || end < 0 || end < start || readme.indexOf(START, start + 1) >= 0 || readme.indexOf(END, end + 1) >= 0) {
-            throw new IllegalArgumentException("The chart README needs exactly one '" + START + "' line followed by one '"
-                    + END + "' line around the values reference");
+        if (start < 0
+                || end < 0
+                || end < start
+                || readme.indexOf(START, start + 1) >= 0
+                || readme.indexOf(END, end + 1) >= 0) {
+            throw new IllegalArgumentException("The chart README needs exactly one '" + START
+                    + "' line followed by one '" + END + "' line around the values reference");
         }
         return new int[] {start + START.length(), end};
     }
@@ -79,7 +82,8 @@ public final class ChartReadme {
             String left = i < a.length ? a[i] : "(end of text)";
             String right = i < b.length ? b[i] : "(end of text)";
             if (!left.equals(right)) {
-                return "first difference at line " + (i + 1) + " of the reference:\n  generated: " + left + "\n  committed: " + right;
+                return "first difference at line " + (i + 1) + " of the reference:\n  generated: " + left
+                        + "\n  committed: " + right;
             }
         }
         return "";

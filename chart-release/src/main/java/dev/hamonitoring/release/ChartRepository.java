@@ -53,7 +53,8 @@ public record ChartRepository(Path directory, Path chartPackage, Path index) {
      * @throws IllegalArgumentException when a published package has this build's version or two
      *     published packages have the same version
      */
-    public static ChartRepository build(Path chartDir, Path directory, String version, Instant created, List<Path> published) {
+    public static ChartRepository build(
+            Path chartDir, Path directory, String version, Instant created, List<Path> published) {
         try {
             Files.createDirectories(directory);
             try (Stream<Path> old = Files.list(directory)) {
@@ -71,7 +72,8 @@ public record ChartRepository(Path directory, Path chartPackage, Path index) {
                     .packageTo(directory);
             ChartArchive archive = ChartArchive.read(tgz);
             List<ChartRepositoryIndex.Entry> entries = new ArrayList<>();
-            entries.add(new ChartRepositoryIndex.Entry(archive, tgz.getFileName().toString(), created));
+            entries.add(
+                    new ChartRepositoryIndex.Entry(archive, tgz.getFileName().toString(), created));
             Set<String> versions = new HashSet<>(Set.of(archive.version()));
             for (Path earlier : published) {
                 ChartArchive publishedArchive = ChartArchive.read(earlier);
@@ -82,7 +84,8 @@ public record ChartRepository(Path directory, Path chartPackage, Path index) {
                 Path copy = directory.resolve(publishedArchive.name() + "-" + publishedArchive.version() + ".tgz");
                 Files.copy(earlier, copy);
                 Files.setLastModifiedTime(copy, FileTime.from(created));
-                entries.add(new ChartRepositoryIndex.Entry(publishedArchive, copy.getFileName().toString(), created));
+                entries.add(new ChartRepositoryIndex.Entry(
+                        publishedArchive, copy.getFileName().toString(), created));
             }
             String index = ChartRepositoryIndex.render(entries, created);
             Path indexFile = directory.resolve(INDEX);

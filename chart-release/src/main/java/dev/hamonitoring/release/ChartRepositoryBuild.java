@@ -12,8 +12,7 @@ import java.nio.file.Path;
  */
 public final class ChartRepositoryBuild {
 
-    private ChartRepositoryBuild() {
-    }
+    private ChartRepositoryBuild() {}
 
     /** Command line entry point (see the class documentation). */
     public static void main(String[] args) {
@@ -21,8 +20,8 @@ public final class ChartRepositoryBuild {
             throw new IllegalArgumentException(
                     "usage: ChartRepositoryBuild <chartDir> <repositoryDir> <projectVersion> <outputTimestamp>");
         }
-        ChartRepository repository = ChartRepository.build(Path.of(args[0]), Path.of(args[1]), args[2],
-                ProjectVersion.parseTimestamp(args[3]));
+        ChartRepository repository = ChartRepository.build(
+                Path.of(args[0]), Path.of(args[1]), args[2], ProjectVersion.parseTimestamp(args[3]));
         ChartArchive archive = repository.archive();
         System.out.println("[chart-repository] " + repository.chartPackage() + " (" + archive.bytes().length
                 + " bytes, " + archive.paths().size() + " files, sha256 " + archive.sha256() + ")");

@@ -40,23 +40,24 @@ public final class ChartRepositoryIndex {
             .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE));
 
     /** One chart version of the repository: its package, where it is (relative URL) and when it was created. */
-    public record Entry(ChartArchive archive, String url, Instant created) {
-    }
+    public record Entry(ChartArchive archive, String url, Instant created) {}
 
-    private ChartRepositoryIndex() {
-    }
+    private ChartRepositoryIndex() {}
 
     /** The index.yaml text for these packages. */
     public static String render(List<Entry> entries, Instant generated) {
         Map<String, List<Entry>> byName = new TreeMap<>();
         for (Entry entry : entries) {
-            byName.computeIfAbsent(entry.archive().name(), k -> new ArrayList<>()).add(entry);
+            byName.computeIfAbsent(entry.archive().name(), k -> new ArrayList<>())
+                    .add(entry);
         }
         ObjectNode index = JsonNodeFactory.instance.objectNode();
         index.put("apiVersion", "v1");
         ObjectNode charts = index.putObject("entries");
         byName.forEach((name, versions) -> {
-            versions.sort(Comparator.comparing((Entry e) -> SemanticVersion.parse(e.archive().version())).reversed());
+            versions.sort(Comparator.comparing(
+                            (Entry e) -> SemanticVersion.parse(e.archive().version()))
+                    .reversed());
             ArrayNode list = charts.putArray(name);
             for (Entry entry : versions) {
                 ObjectNode version = (ObjectNode) entry.archive().chartYaml();

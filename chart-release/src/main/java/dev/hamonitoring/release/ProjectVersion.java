@@ -31,20 +31,23 @@ public final class ProjectVersion {
     /** System property with {@code project.build.outputTimestamp}, set by chart-tests' Surefire configuration. */
     public static final String TIMESTAMP_PROPERTY = "hamonitoring.build.timestamp";
 
-    private ProjectVersion() {
-    }
+    private ProjectVersion() {}
 
     /** The project version (Maven's {@code project.version}). */
     public static String version() {
         String fromMaven = System.getProperty(VERSION_PROPERTY);
-        return fromMaven != null && !fromMaven.isBlank() ? fromMaven : fromPom(ProjectPaths.root().resolve("pom.xml"));
+        return fromMaven != null && !fromMaven.isBlank()
+                ? fromMaven
+                : fromPom(ProjectPaths.root().resolve("pom.xml"));
     }
 
     /** The build timestamp ({@code project.build.outputTimestamp}). */
     public static Instant buildTimestamp() {
         String fromMaven = System.getProperty(TIMESTAMP_PROPERTY);
-        return parseTimestamp(fromMaven != null && !fromMaven.isBlank() ? fromMaven
-                : pomProperty(ProjectPaths.root().resolve("pom.xml"), "project.build.outputTimestamp"));
+        return parseTimestamp(
+                fromMaven != null && !fromMaven.isBlank()
+                        ? fromMaven
+                        : pomProperty(ProjectPaths.root().resolve("pom.xml"), "project.build.outputTimestamp"));
     }
 
     /** The version the root pom declares: its {@code <revision>} property, or a literal {@code <version>}. */
@@ -89,8 +92,10 @@ public final class ProjectVersion {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("project.build.outputTimestamp is neither an ISO-8601 instant"
-                    + " (2026-11-21T00:00:00Z) nor epoch seconds: " + text, e);
+            throw new IllegalArgumentException(
+                    "project.build.outputTimestamp is neither an ISO-8601 instant"
+                            + " (2026-11-21T00:00:00Z) nor epoch seconds: " + text,
+                    e);
         }
     }
 

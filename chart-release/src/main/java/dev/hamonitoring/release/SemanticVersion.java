@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
  * A SemVer 2 version as Helm requires for chart versions ({@code 1.2.3}, {@code 1.2.3-rc.1},
  * build metadata ignored for ordering). Pre-release identifiers compare per SemVer.
  */
-public record SemanticVersion(int major, int minor, int patch, String preRelease) implements Comparable<SemanticVersion> {
+public record SemanticVersion(int major, int minor, int patch, String preRelease)
+        implements Comparable<SemanticVersion> {
 
     private static final Pattern SEMVER = Pattern.compile(
             "v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-([0-9A-Za-z.-]+))?(?:\\+[0-9A-Za-z.-]+)?");
@@ -22,8 +23,11 @@ public record SemanticVersion(int major, int minor, int patch, String preRelease
         if (!m.matches()) {
             throw new IllegalArgumentException("Not a semantic version (MAJOR.MINOR.PATCH[-PRERELEASE]): " + text);
         }
-        return new SemanticVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-                Integer.parseInt(m.group(3)), m.group(4) == null ? "" : m.group(4));
+        return new SemanticVersion(
+                Integer.parseInt(m.group(1)),
+                Integer.parseInt(m.group(2)),
+                Integer.parseInt(m.group(3)),
+                m.group(4) == null ? "" : m.group(4));
     }
 
     /** Whether it carries a pre-release part ({@code -rc.1}): Artifact Hub's {@code prerelease}. */

@@ -22,8 +22,15 @@ public final class SyncWaves {
     public static final String ANNOTATION = "argocd.argoproj.io/sync-wave";
 
     /** Kinds that create pods (directly or through an operator). */
-    private static final Set<String> POD_CREATORS = Set.of("apps/Deployment", "apps/StatefulSet", "apps/DaemonSet",
-            "apps/ReplicaSet", "batch/Job", "batch/CronJob", "/Pod", "postgresql.cnpg.io/Cluster");
+    private static final Set<String> POD_CREATORS = Set.of(
+            "apps/Deployment",
+            "apps/StatefulSet",
+            "apps/DaemonSet",
+            "apps/ReplicaSet",
+            "batch/Job",
+            "batch/CronJob",
+            "/Pod",
+            "postgresql.cnpg.io/Cluster");
 
     /**
      * One ordering constraint: every object matching {@code first} must be in a strictly lower
@@ -31,22 +38,28 @@ public final class SyncWaves {
      *
      * @param why what breaks otherwise
      */
-    public record Rule(String why, Predicate<HasMetadata> first, Predicate<HasMetadata> then) {
-    }
+    public record Rule(String why, Predicate<HasMetadata> first, Predicate<HasMetadata> then) {}
 
     /** The ordering this chart needs under Argo CD. */
     public static final List<Rule> RULES = List.of(
-            new Rule("PriorityClasses before anything that creates pods: a pod naming a missing PriorityClass is refused at admission",
-                    kind("scheduling.k8s.io/PriorityClass"), SyncWaves::createsPods),
-            new Rule("StorageClasses before anything that claims volumes: claims of a missing class stay Pending",
-                    kind("storage.k8s.io/StorageClass"), SyncWaves::createsPods),
-            new Rule("ResourceQuota and LimitRange before anything that creates pods: LimitRange defaults apply only when a pod is created",
-                    kind("/ResourceQuota").or(kind("/LimitRange")), SyncWaves::createsPods),
-            new Rule("the CloudNativePG Cluster before Grafana, which needs its database at start-up",
-                    kind("postgresql.cnpg.io/Cluster"), kind("apps/Deployment").and(component("grafana"))));
+            new Rule(
+                    "PriorityClasses before anything that creates pods: a pod naming a missing PriorityClass is refused at admission",
+                    kind("scheduling.k8s.io/PriorityClass"),
+                    SyncWaves::createsPods),
+            new Rule(
+                    "StorageClasses before anything that claims volumes: claims of a missing class stay Pending",
+                    kind("storage.k8s.io/StorageClass"),
+                    SyncWaves::createsPods),
+            new Rule(
+                    "ResourceQuota and LimitRange before anything that creates pods: LimitRange defaults apply only when a pod is created",
+                    kind("/ResourceQuota").or(kind("/LimitRange")),
+                    SyncWaves::createsPods),
+            new Rule(
+                    "the CloudNativePG Cluster before Grafana, which needs its database at start-up",
+                    kind("postgresql.cnpg.io/Cluster"),
+                    kind("apps/Deployment").and(component("grafana"))));
 
-    private SyncWaves() {
-    }
+    private SyncWaves() {}
 
     /** The Argo CD wave of an object. */
     public static int wave(HasMetadata object) {
@@ -76,8 +89,8 @@ public final class SyncWaves {
                 }
                 for (HasMetadata then : objects) {
                     if (rule.then().test(then) && wave(first) >= wave(then)) {
-                        violations.add(describe(first) + " (wave " + wave(first) + ") must sync before " + describe(then)
-                                + " (wave " + wave(then) + "): " + rule.why());
+                        violations.add(describe(first) + " (wave " + wave(first) + ") must sync before "
+                                + describe(then) + " (wave " + wave(then) + "): " + rule.why());
                     }
                 }
             }
@@ -102,7 +115,8 @@ public final class SyncWaves {
     }
 
     private static Predicate<HasMetadata> component(String name) {
-        return o -> o.getMetadata().getLabels() != null && name.equals(o.getMetadata().getLabels().get("app.kubernetes.io/name"));
+        return o -> o.getMetadata().getLabels() != null
+                && name.equals(o.getMetadata().getLabels().get("app.kubernetes.io/name"));
     }
 
     private static String describe(HasMetadata object) {

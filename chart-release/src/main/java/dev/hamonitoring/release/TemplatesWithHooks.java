@@ -83,7 +83,8 @@ public record TemplatesWithHooks(RenderedRelease manifest, List<Document> docume
         Path temp = null;
         try {
             temp = Files.createTempDirectory("ha-monitoring-hooks");
-            Path copy = Files.isDirectory(chart) ? FileTrees.copy(chart, temp.resolve(chart.getFileName().toString()))
+            Path copy = Files.isDirectory(chart)
+                    ? FileTrees.copy(chart, temp.resolve(chart.getFileName().toString()))
                     : ChartArchive.read(chart).extractTo(temp);
             RenderedRelease manifest = configure.apply(HelmRender.chart(copy)).render();
             List<List<String>> captured = addCaptureTemplates(copy);
@@ -119,7 +120,8 @@ public record TemplatesWithHooks(RenderedRelease manifest, List<Document> docume
         return captures;
     }
 
-    private static void addCaptures(Path chartDir, String templatePrefix, List<List<String>> captures) throws IOException {
+    private static void addCaptures(Path chartDir, String templatePrefix, List<List<String>> captures)
+            throws IOException {
         Path templates = chartDir.resolve("templates");
         List<String> names = new ArrayList<>();
         if (Files.isDirectory(templates)) {
@@ -129,7 +131,8 @@ public record TemplatesWithHooks(RenderedRelease manifest, List<Document> docume
                     if (fileName.startsWith("_") || fileName.equals("NOTES.txt")) {
                         continue;
                     }
-                    names.add(templatePrefix + "/" + chartDir.relativize(file).toString().replace('\\', '/'));
+                    names.add(templatePrefix + "/"
+                            + chartDir.relativize(file).toString().replace('\\', '/'));
                 }
             }
         }
@@ -137,10 +140,15 @@ public record TemplatesWithHooks(RenderedRelease manifest, List<Document> docume
             int index = captures.size();
             captures.add(names);
             StringBuilder capture = new StringBuilder()
-                    .append("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ").append(CAPTURE_NAME).append(index)
+                    .append("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ")
+                    .append(CAPTURE_NAME)
+                    .append(index)
                     .append("\ndata:\n");
             for (int i = 0; i < names.size(); i++) {
-                capture.append("  t").append(i).append(": {{ include \"").append(names.get(i))
+                capture.append("  t")
+                        .append(i)
+                        .append(": {{ include \"")
+                        .append(names.get(i))
                         .append("\" . | b64enc | quote }}\n");
             }
             Files.writeString(templates.resolve(CAPTURE_FILE), capture.toString(), StandardCharsets.UTF_8);
@@ -148,7 +156,9 @@ public record TemplatesWithHooks(RenderedRelease manifest, List<Document> docume
         Path subcharts = chartDir.resolve("charts");
         if (Files.isDirectory(subcharts)) {
             try (Stream<Path> dirs = Files.list(subcharts)) {
-                for (Path sub : dirs.filter(d -> Files.isRegularFile(d.resolve("Chart.yaml"))).sorted().collect(Collectors.toList())) {
+                for (Path sub : dirs.filter(d -> Files.isRegularFile(d.resolve("Chart.yaml")))
+                        .sorted()
+                        .collect(Collectors.toList())) {
                     addCaptures(sub, templatePrefix + "/charts/" + chartName(sub), captures);
                 }
             }
@@ -171,14 +181,17 @@ public record TemplatesWithHooks(RenderedRelease manifest, List<Document> docume
             int index = Integer.parseInt(name.substring(CAPTURE_NAME.length()));
             List<String> templates = captured.get(index);
             for (int i = 0; i < templates.size(); i++) {
-                String output = new String(Base64.getDecoder().decode(configMap.path("data").path("t" + i).asText()),
+                String output = new String(
+                        Base64.getDecoder()
+                                .decode(configMap.path("data").path("t" + i).asText()),
                         StandardCharsets.UTF_8);
                 String template = templates.get(i);
                 for (String document : SEPARATOR.split(output)) {
                     if (!CONTENT_LINE.matcher(document).find()) {
                         continue;
                     }
-                    for (HasMetadata object : RenderedRelease.decode(document, template).objects()) {
+                    for (HasMetadata object :
+                            RenderedRelease.decode(document, template).objects()) {
                         documents.add(new Document(template, document.strip(), object));
                     }
                 }
@@ -193,23 +206,28 @@ public record TemplatesWithHooks(RenderedRelease manifest, List<Document> docume
 
     private static void checkFaithful(RenderedRelease manifest, List<Document> documents) {
         Map<JsonNode, Integer> expected = counts(manifest.objects());
-        Map<JsonNode, Integer> actual = counts(documents.stream().filter(d -> !d.isHook()).map(Document::object)
+        Map<JsonNode, Integer> actual = counts(documents.stream()
+                .filter(d -> !d.isHook())
+                .map(Document::object)
                 .collect(Collectors.toList()));
         if (!expected.equals(actual)) {
             List<String> missing = new ArrayList<>();
             expected.forEach((k, v) -> {
                 if (!Objects.equals(actual.get(k), v)) {
-                    missing.add(k.path("kind").asText() + "/" + k.path("metadata").path("name").asText());
+                    missing.add(k.path("kind").asText() + "/"
+                            + k.path("metadata").path("name").asText());
                 }
             });
             List<String> extra = new ArrayList<>();
             actual.forEach((k, v) -> {
                 if (!Objects.equals(expected.get(k), v)) {
-                    extra.add(k.path("kind").asText() + "/" + k.path("metadata").path("name").asText());
+                    extra.add(k.path("kind").asText() + "/"
+                            + k.path("metadata").path("name").asText());
                 }
             });
-            throw new IllegalStateException("The template capture does not reproduce helm-java's render: differing in the"
-                    + " render " + missing + ", in the capture " + extra);
+            throw new IllegalStateException(
+                    "The template capture does not reproduce helm-java's render: differing in the" + " render "
+                            + missing + ", in the capture " + extra);
         }
     }
 

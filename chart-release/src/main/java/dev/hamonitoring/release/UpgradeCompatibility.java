@@ -48,11 +48,11 @@ import java.util.stream.Collectors;
  */
 public final class UpgradeCompatibility {
 
-    private static final String STATEFULSET_REASON = "StatefulSet spec fields other than replicas, template, updateStrategy,"
-            + " minReadySeconds, ordinals, revisionHistoryLimit and persistentVolumeClaimRetentionPolicy are immutable";
+    private static final String STATEFULSET_REASON =
+            "StatefulSet spec fields other than replicas, template, updateStrategy,"
+                    + " minReadySeconds, ordinals, revisionHistoryLimit and persistentVolumeClaimRetentionPolicy are immutable";
 
-    private UpgradeCompatibility() {
-    }
+    private UpgradeCompatibility() {}
 
     /** Compares two renders (before, after). */
     public static UpgradeReport check(RenderedRelease from, RenderedRelease to) {
@@ -73,7 +73,8 @@ public final class UpgradeCompatibility {
                 compare(entry.getKey(), entry.getValue(), next, violations);
             }
         }
-        List<String> added = after.keySet().stream().filter(k -> !before.containsKey(k)).collect(Collectors.toList());
+        List<String> added =
+                after.keySet().stream().filter(k -> !before.containsKey(k)).collect(Collectors.toList());
         return new UpgradeReport(List.copyOf(violations), List.copyOf(added), List.copyOf(removed));
     }
 
@@ -100,20 +101,42 @@ public final class UpgradeCompatibility {
         String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
         String kind = group + "/" + after.path("kind").asText();
         switch (kind) {
-            case "apps/StatefulSet" -> diff(key, "spec", statefulSetImmutable(before.path("spec")),
-                    statefulSetImmutable(after.path("spec")), STATEFULSET_REASON, out);
-            case "apps/Deployment", "apps/DaemonSet", "apps/ReplicaSet" -> diff(key, "spec.selector",
-                    before.path("spec").path("selector"), after.path("spec").path("selector"),
-                    after.path("kind").asText() + " spec.selector is immutable in apps/v1", out);
+            case "apps/StatefulSet" ->
+                diff(
+                        key,
+                        "spec",
+                        statefulSetImmutable(before.path("spec")),
+                        statefulSetImmutable(after.path("spec")),
+                        STATEFULSET_REASON,
+                        out);
+            case "apps/Deployment", "apps/DaemonSet", "apps/ReplicaSet" ->
+                diff(
+                        key,
+                        "spec.selector",
+                        before.path("spec").path("selector"),
+                        after.path("spec").path("selector"),
+                        after.path("kind").asText() + " spec.selector is immutable in apps/v1",
+                        out);
             case "batch/Job" -> {
                 for (String field : List.of("selector", "template", "completionMode")) {
-                    diff(key, "spec." + field, before.path("spec").path(field), after.path("spec").path(field),
-                            "Job spec." + field + " is immutable", out);
+                    diff(
+                            key,
+                            "spec." + field,
+                            before.path("spec").path(field),
+                            after.path("spec").path(field),
+                            "Job spec." + field + " is immutable",
+                            out);
                 }
             }
             case "/Service" -> service(key, before.path("spec"), after.path("spec"), out);
-            case "/PersistentVolumeClaim" -> claim(key, "spec", before.path("spec"), after.path("spec"),
-                    "PersistentVolumeClaim spec is immutable except the storage request, which may only grow", out);
+            case "/PersistentVolumeClaim" ->
+                claim(
+                        key,
+                        "spec",
+                        before.path("spec"),
+                        after.path("spec"),
+                        "PersistentVolumeClaim spec is immutable except the storage request, which may only grow",
+                        out);
             case "storage.k8s.io/StorageClass" -> {
                 ObjectNode a = fields(before, "provisioner", "parameters", "reclaimPolicy", "volumeBindingMode");
                 ObjectNode b = fields(after, "provisioner", "parameters", "reclaimPolicy", "volumeBindingMode");
@@ -121,7 +144,13 @@ public final class UpgradeCompatibility {
                 defaultField(b, "reclaimPolicy", "Delete");
                 defaultField(a, "volumeBindingMode", "Immediate");
                 defaultField(b, "volumeBindingMode", "Immediate");
-                diff(key, "", a, b, "StorageClass provisioner, parameters, reclaimPolicy and volumeBindingMode are immutable", out);
+                diff(
+                        key,
+                        "",
+                        a,
+                        b,
+                        "StorageClass provisioner, parameters, reclaimPolicy and volumeBindingMode are immutable",
+                        out);
             }
             case "scheduling.k8s.io/PriorityClass" -> {
                 ObjectNode a = fields(before, "value", "preemptionPolicy");
@@ -130,8 +159,14 @@ public final class UpgradeCompatibility {
                 defaultField(b, "preemptionPolicy", "PreemptLowerPriority");
                 diff(key, "", a, b, "PriorityClass value and preemptionPolicy are immutable", out);
             }
-            case "rbac.authorization.k8s.io/RoleBinding", "rbac.authorization.k8s.io/ClusterRoleBinding" -> diff(key,
-                    "roleRef", before.path("roleRef"), after.path("roleRef"), "roleRef of a binding is immutable", out);
+            case "rbac.authorization.k8s.io/RoleBinding", "rbac.authorization.k8s.io/ClusterRoleBinding" ->
+                diff(
+                        key,
+                        "roleRef",
+                        before.path("roleRef"),
+                        after.path("roleRef"),
+                        "roleRef of a binding is immutable",
+                        out);
             case "/Secret", "/ConfigMap" -> {
                 if (before.path("immutable").asBoolean(false)) {
                     ObjectNode a = fields(before, "immutable", "data", "stringData", "binaryData");
@@ -148,8 +183,14 @@ public final class UpgradeCompatibility {
 
     private static JsonNode statefulSetImmutable(JsonNode spec) {
         ObjectNode copy = spec.isObject() ? ((ObjectNode) spec).deepCopy() : JsonNodeFactory.instance.objectNode();
-        copy.remove(List.of("replicas", "template", "updateStrategy", "minReadySeconds", "ordinals",
-                "revisionHistoryLimit", "persistentVolumeClaimRetentionPolicy"));
+        copy.remove(List.of(
+                "replicas",
+                "template",
+                "updateStrategy",
+                "minReadySeconds",
+                "ordinals",
+                "revisionHistoryLimit",
+                "persistentVolumeClaimRetentionPolicy"));
         defaultField(copy, "podManagementPolicy", "OrderedReady");
         JsonNode templates = copy.path("volumeClaimTemplates");
         if (templates.isArray()) {
@@ -173,15 +214,25 @@ public final class UpgradeCompatibility {
         boolean headlessBefore = a.equals("None");
         boolean headlessAfter = b.equals("None");
         if (headlessBefore != headlessAfter) {
-            out.add(new UpgradeReport.Violation(key, "spec.clusterIP", text(before.path("clusterIP")), text(after.path("clusterIP")),
-                    "a Service cannot switch between headless (clusterIP: None) and a cluster IP: spec.clusterIP is immutable"));
+            out.add(
+                    new UpgradeReport.Violation(
+                            key,
+                            "spec.clusterIP",
+                            text(before.path("clusterIP")),
+                            text(after.path("clusterIP")),
+                            "a Service cannot switch between headless (clusterIP: None) and a cluster IP: spec.clusterIP is immutable"));
         } else if (!a.isEmpty() && !b.isEmpty() && !a.equals(b)) {
             out.add(new UpgradeReport.Violation(key, "spec.clusterIP", a, b, "spec.clusterIP is immutable"));
         }
     }
 
-    private static void claim(String key, String path, JsonNode before, JsonNode after, String reason,
-                              List<UpgradeReport.Violation> out) {
+    private static void claim(
+            String key,
+            String path,
+            JsonNode before,
+            JsonNode after,
+            String reason,
+            List<UpgradeReport.Violation> out) {
         ObjectNode a = before.isObject() ? ((ObjectNode) before).deepCopy() : JsonNodeFactory.instance.objectNode();
         ObjectNode b = after.isObject() ? ((ObjectNode) after).deepCopy() : JsonNodeFactory.instance.objectNode();
         JsonNode sizeBefore = a.path("resources").path("requests").path("storage");
@@ -194,23 +245,48 @@ public final class UpgradeCompatibility {
             defaultField(spec, "volumeMode", "Filesystem");
         }
         diff(key, path, a, b, reason, out);
-        shrink(key, path + ".resources.requests.storage", sizeBefore, sizeAfter, "a volume's storage request can only grow", out);
+        shrink(
+                key,
+                path + ".resources.requests.storage",
+                sizeBefore,
+                sizeAfter,
+                "a volume's storage request can only grow",
+                out);
     }
 
     private static void cnpgCluster(String key, JsonNode before, JsonNode after, List<UpgradeReport.Violation> out) {
         for (String storage : List.of("storage", "walStorage")) {
-            shrink(key, "spec." + storage + ".size", before.path(storage).path("size"), after.path(storage).path("size"),
-                    "CloudNativePG refuses to shrink existing storage", out);
-            diff(key, "spec." + storage + ".storageClass", before.path(storage).path("storageClass"),
+            shrink(
+                    key,
+                    "spec." + storage + ".size",
+                    before.path(storage).path("size"),
+                    after.path(storage).path("size"),
+                    "CloudNativePG refuses to shrink existing storage",
+                    out);
+            diff(
+                    key,
+                    "spec." + storage + ".storageClass",
+                    before.path(storage).path("storageClass"),
                     after.path(storage).path("storageClass"),
-                    "existing CloudNativePG instances keep the PVCs of their storage class; only new instances would use another", out);
+                    "existing CloudNativePG instances keep the PVCs of their storage class; only new instances would use another",
+                    out);
         }
-        diff(key, "spec.bootstrap", before.path("bootstrap"), after.path("bootstrap"),
-                "CloudNativePG applies bootstrap only when the cluster is created: the change would never take effect", out);
+        diff(
+                key,
+                "spec.bootstrap",
+                before.path("bootstrap"),
+                after.path("bootstrap"),
+                "CloudNativePG applies bootstrap only when the cluster is created: the change would never take effect",
+                out);
     }
 
-    private static void shrink(String key, String field, JsonNode before, JsonNode after, String reason,
-                               List<UpgradeReport.Violation> out) {
+    private static void shrink(
+            String key,
+            String field,
+            JsonNode before,
+            JsonNode after,
+            String reason,
+            List<UpgradeReport.Violation> out) {
         if (before.isMissingNode() || before.isNull() || after.isMissingNode() || after.isNull()) {
             return;
         }
@@ -222,8 +298,13 @@ public final class UpgradeCompatibility {
     }
 
     /** Reports every leaf that differs between two trees (arrays of named items are matched by name). */
-    private static void diff(String key, String path, JsonNode before, JsonNode after, String reason,
-                             List<UpgradeReport.Violation> out) {
+    private static void diff(
+            String key,
+            String path,
+            JsonNode before,
+            JsonNode after,
+            String reason,
+            List<UpgradeReport.Violation> out) {
         JsonNode a = absent(before) ? MissingNode.getInstance() : before;
         JsonNode b = absent(after) ? MissingNode.getInstance() : after;
         if (a.isObject() && b.isObject()) {
@@ -239,8 +320,13 @@ public final class UpgradeCompatibility {
             Set<String> names = new LinkedHashSet<>(left.keySet());
             names.addAll(right.keySet());
             for (String name : names) {
-                diff(key, path + "[" + name + "]", left.getOrDefault(name, MissingNode.getInstance()),
-                        right.getOrDefault(name, MissingNode.getInstance()), reason, out);
+                diff(
+                        key,
+                        path + "[" + name + "]",
+                        left.getOrDefault(name, MissingNode.getInstance()),
+                        right.getOrDefault(name, MissingNode.getInstance()),
+                        reason,
+                        out);
             }
         } else if (a.isArray() && b.isArray() && a.size() == b.size()) {
             for (int i = 0; i < a.size(); i++) {
@@ -258,7 +344,8 @@ public final class UpgradeCompatibility {
         if (a.isValueNode() && b.isValueNode() && looksLikeQuantity(a.asText()) && looksLikeQuantity(b.asText())) {
             try {
                 return Quantity.getAmountInBytes(new Quantity(a.asText()))
-                        .compareTo(Quantity.getAmountInBytes(new Quantity(b.asText()))) == 0;
+                                .compareTo(Quantity.getAmountInBytes(new Quantity(b.asText())))
+                        == 0;
             } catch (IllegalArgumentException e) {
                 return false;
             }

@@ -50,8 +50,11 @@ class ArgoCdApplicationsTest {
     private static final Map<String, RenderedRelease> RENDERS = new HashMap<>();
 
     static synchronized RenderedRelease argoRender(ArgoCdApplication application, String kubeVersion) {
-        return RENDERS.computeIfAbsent(application.name() + "@" + kubeVersion,
-                k -> application.helmTemplate(ReleaseFixtures.currentPackageDir(), kubeVersion).render());
+        return RENDERS.computeIfAbsent(
+                application.name() + "@" + kubeVersion,
+                k -> application
+                        .helmTemplate(ReleaseFixtures.currentPackageDir(), kubeVersion)
+                        .render());
     }
 
     @Nested
@@ -63,10 +66,16 @@ class ArgoCdApplicationsTest {
         void onePerOverlay() {
             List<String> overlays = ReleaseFixtures.currentPackage().paths().stream()
                     .filter(p -> p.startsWith("ha-monitoring/environments/"))
-                    .map(p -> p.substring("ha-monitoring/".length())).sorted().collect(Collectors.toList());
-            assertThat(applications().stream().flatMap(a -> a.valueFiles().stream()).sorted().collect(Collectors.toList()))
+                    .map(p -> p.substring("ha-monitoring/".length()))
+                    .sorted()
+                    .collect(Collectors.toList());
+            assertThat(applications().stream()
+                            .flatMap(a -> a.valueFiles().stream())
+                            .sorted()
+                            .collect(Collectors.toList()))
                     .isEqualTo(overlays);
-            assertThat(applications()).extracting(ArgoCdApplication::name)
+            assertThat(applications())
+                    .extracting(ArgoCdApplication::name)
                     .containsExactlyInAnyOrder("monitoring-dev", "monitoring-staging", "monitoring-prod");
         }
 
@@ -75,10 +84,17 @@ class ArgoCdApplicationsTest {
         void source() {
             for (ArgoCdApplication application : applications()) {
                 assertThat(application.repoURL()).as(application.origin()).isEqualTo(REPOSITORY_PLACEHOLDER);
-                assertThat(application.chart()).as(application.origin()).isEqualTo(ReleaseFixtures.currentPackage().name());
-                assertThat(application.targetRevision()).as("%s: targetRevision must be the chart version %s",
-                        application.origin(), ProjectVersion.version()).isEqualTo(ProjectVersion.version());
-                assertThat(application.source().has("path")).as("a Helm repository source has no path").isFalse();
+                assertThat(application.chart())
+                        .as(application.origin())
+                        .isEqualTo(ReleaseFixtures.currentPackage().name());
+                assertThat(application.targetRevision())
+                        .as(
+                                "%s: targetRevision must be the chart version %s",
+                                application.origin(), ProjectVersion.version())
+                        .isEqualTo(ProjectVersion.version());
+                assertThat(application.source().has("path"))
+                        .as("a Helm repository source has no path")
+                        .isFalse();
             }
         }
 
@@ -87,22 +103,33 @@ class ArgoCdApplicationsTest {
         void valueFilesInPackage() {
             for (ArgoCdApplication application : applications()) {
                 assertThat(application.valueFiles()).isNotEmpty();
-                application.valueFiles().forEach(file -> assertThat(ReleaseFixtures.currentPackage().contains(file))
-                        .as("%s: %s in the package", application.origin(), file).isTrue());
+                application
+                        .valueFiles()
+                        .forEach(file -> assertThat(
+                                        ReleaseFixtures.currentPackage().contains(file))
+                                .as("%s: %s in the package", application.origin(), file)
+                                .isTrue());
             }
         }
 
         @Test
-        @DisplayName("install release monitoring into namespace monitoring, created by Argo CD, with server-side apply, skipping the helm test Pod")
+        @DisplayName(
+                "install release monitoring into namespace monitoring, created by Argo CD, with server-side apply, skipping the helm test Pod")
         void releaseAndSync() {
             for (ArgoCdApplication application : applications()) {
                 assertThat(application.releaseName()).isEqualTo("monitoring");
                 assertThat(application.namespace()).isEqualTo("monitoring");
                 assertThat(application.skipTests()).isTrue();
                 assertThat(application.syncOptions()).contains("CreateNamespace=true", "ServerSideApply=true");
-                assertThat(application.document().path("metadata").path("namespace").asText()).isEqualTo("argocd");
+                assertThat(application
+                                .document()
+                                .path("metadata")
+                                .path("namespace")
+                                .asText())
+                        .isEqualTo("argocd");
                 assertThat(application.document().path("spec").has("ignoreDifferences"))
-                        .as("no ignoreDifferences: the chart renders nothing that drifts").isFalse();
+                        .as("no ignoreDifferences: the chart renders nothing that drifts")
+                        .isFalse();
             }
         }
 
@@ -111,9 +138,11 @@ class ArgoCdApplicationsTest {
         void missingValueFile() throws Exception {
             JsonNode document = applications().get(0).document().deepCopy();
             ((ArrayNode) document.path("spec").path("source").path("helm").path("valueFiles"))
-                    .removeAll().add("environments/qa.yaml");
+                    .removeAll()
+                    .add("environments/qa.yaml");
             ArgoCdApplication broken = new ArgoCdApplication("mutated", document);
-            assertThatThrownBy(() -> broken.helmTemplate(ReleaseFixtures.currentPackageDir(), HelmRender.DEFAULT_KUBE_VERSION))
+            assertThatThrownBy(() ->
+                            broken.helmTemplate(ReleaseFixtures.currentPackageDir(), HelmRender.DEFAULT_KUBE_VERSION))
                     .hasMessageContaining("environments/qa.yaml is not in the chart");
         }
     }
@@ -126,25 +155,36 @@ class ArgoCdApplicationsTest {
         @DisplayName("generates exactly the three Applications")
         void sameAsApplications() {
             List<Map.Entry<String, JsonNode>> sets = ArgoCdApplication.documents(directory()).stream()
-                    .filter(d -> d.getValue().path("kind").asText().equals("ApplicationSet")).collect(Collectors.toList());
+                    .filter(d -> d.getValue().path("kind").asText().equals("ApplicationSet"))
+                    .collect(Collectors.toList());
             assertThat(sets).hasSize(1);
-            List<ArgoCdApplication> generated = ArgoCdApplication.expand(sets.get(0).getValue(), sets.get(0).getKey());
-            Map<String, JsonNode> expected = applications().stream().collect(Collectors.toMap(ArgoCdApplication::name, a -> a.document()));
-            assertThat(generated).extracting(ArgoCdApplication::name).containsExactlyInAnyOrderElementsOf(expected.keySet());
+            List<ArgoCdApplication> generated =
+                    ArgoCdApplication.expand(sets.get(0).getValue(), sets.get(0).getKey());
+            Map<String, JsonNode> expected =
+                    applications().stream().collect(Collectors.toMap(ArgoCdApplication::name, a -> a.document()));
+            assertThat(generated)
+                    .extracting(ArgoCdApplication::name)
+                    .containsExactlyInAnyOrderElementsOf(expected.keySet());
             for (ArgoCdApplication application : generated) {
                 JsonNode standalone = expected.get(application.name());
-                assertThat(application.document().path("spec")).as(application.name()).isEqualTo(standalone.path("spec"));
-                assertThat(application.document().path("metadata")).as(application.name()).isEqualTo(standalone.path("metadata"));
+                assertThat(application.document().path("spec"))
+                        .as(application.name())
+                        .isEqualTo(standalone.path("spec"));
+                assertThat(application.document().path("metadata"))
+                        .as(application.name())
+                        .isEqualTo(standalone.path("metadata"));
             }
         }
 
         @Test
         @DisplayName("expansion refuses template syntax it does not understand")
         void unsupportedSyntax() throws Exception {
-            JsonNode set = YAML.readTree("apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: x, namespace: argocd}\n"
-                    + "spec:\n  goTemplate: true\n  generators: [{list: {elements: [{env: dev}]}}]\n"
-                    + "  template: {metadata: {name: '{{ .env | upper }}'}, spec: {}}\n");
-            assertThatThrownBy(() -> ArgoCdApplication.expand(set, "inline")).hasMessageContaining("unsupported template syntax");
+            JsonNode set = YAML.readTree(
+                    "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: x, namespace: argocd}\n"
+                            + "spec:\n  goTemplate: true\n  generators: [{list: {elements: [{env: dev}]}}]\n"
+                            + "  template: {metadata: {name: '{{ .env | upper }}'}, spec: {}}\n");
+            assertThatThrownBy(() -> ArgoCdApplication.expand(set, "inline"))
+                    .hasMessageContaining("unsupported template syntax");
         }
     }
 
@@ -157,7 +197,9 @@ class ArgoCdApplicationsTest {
         @DisplayName("give the same bytes twice")
         void deterministic(ArgoCdApplication application, String kubeVersion) {
             String first = argoRender(application, kubeVersion).manifest();
-            String second = application.helmTemplate(ReleaseFixtures.currentPackageDir(), kubeVersion).manifest();
+            String second = application
+                    .helmTemplate(ReleaseFixtures.currentPackageDir(), kubeVersion)
+                    .manifest();
             assertThat(second).isEqualTo(first);
             assertThat(argoRender(application, kubeVersion).objects()).hasSizeGreaterThan(20);
         }
@@ -166,16 +208,22 @@ class ArgoCdApplicationsTest {
         @MethodSource("dev.hamonitoring.release.ArgoCdApplicationsTest#applicationsAndKubeVersions")
         @DisplayName("order prerequisites in earlier sync waves than what needs them")
         void syncWaves(ArgoCdApplication application, String kubeVersion) {
-            assertThat(SyncWaves.violations(argoRender(application, kubeVersion).objects())).isEmpty();
+            assertThat(SyncWaves.violations(argoRender(application, kubeVersion).objects()))
+                    .isEmpty();
         }
 
         @Test
-        @DisplayName("put PriorityClasses and StorageClasses in wave -20, quota and limits in -10, the database in -5, workloads in 0")
+        @DisplayName(
+                "put PriorityClasses and StorageClasses in wave -20, quota and limits in -10, the database in -5, workloads in 0")
         void waveNumbers() {
-            ArgoCdApplication prod = applications().stream().filter(a -> a.name().equals("monitoring-prod")).findFirst().orElseThrow();
+            ArgoCdApplication prod = applications().stream()
+                    .filter(a -> a.name().equals("monitoring-prod"))
+                    .findFirst()
+                    .orElseThrow();
             RenderedRelease render = argoRender(prod, HelmRender.DEFAULT_KUBE_VERSION);
-            Map<String, List<Integer>> waves = render.objects().stream().collect(Collectors.groupingBy(HasMetadata::getKind,
-                    Collectors.mapping(SyncWaves::wave, Collectors.toList())));
+            Map<String, List<Integer>> waves = render.objects().stream()
+                    .collect(Collectors.groupingBy(
+                            HasMetadata::getKind, Collectors.mapping(SyncWaves::wave, Collectors.toList())));
             assertThat(waves.get("PriorityClass")).isNotEmpty().containsOnly(-20);
             assertThat(waves.get("StorageClass")).isNotEmpty().containsOnly(-20);
             assertThat(waves.get("ResourceQuota")).isNotEmpty().containsOnly(-10);
@@ -190,11 +238,17 @@ class ArgoCdApplicationsTest {
         void hooks() {
             for (String environment : ProjectPaths.environments()) {
                 TemplatesWithHooks all = ReleaseFixtures.withHooks(environment);
-                assertThat(all.hooks()).as(environment).extracting(d -> d.object().getKind() + "/" + d.object().getMetadata().getName())
+                assertThat(all.hooks())
+                        .as(environment)
+                        .extracting(d -> d.object().getKind() + "/"
+                                + d.object().getMetadata().getName())
                         .containsExactly("Pod/monitoring-ha-check");
-                assertThat(all.hooks().get(0).object().getMetadata().getAnnotations()).containsEntry("helm.sh/hook", "test");
-                assertThat(all.allObjects()).as(environment).noneMatch(o -> o.getMetadata().getAnnotations() != null
-                        && o.getMetadata().getAnnotations().containsKey("argocd.argoproj.io/hook"));
+                assertThat(all.hooks().get(0).object().getMetadata().getAnnotations())
+                        .containsEntry("helm.sh/hook", "test");
+                assertThat(all.allObjects())
+                        .as(environment)
+                        .noneMatch(o -> o.getMetadata().getAnnotations() != null
+                                && o.getMetadata().getAnnotations().containsKey("argocd.argoproj.io/hook"));
             }
         }
     }

@@ -42,7 +42,9 @@ class ChartMetadataTest {
     private static void collectValuesImages(JsonNode node, Set<String> images) {
         if (node.isObject()) {
             if (node.path("registry").isTextual() && node.path("repository").isTextual() && node.has("tag")) {
-                images.add(node.path("registry").asText() + "/" + node.path("repository").asText() + ":" + node.path("tag").asText());
+                images.add(node.path("registry").asText() + "/"
+                        + node.path("repository").asText() + ":"
+                        + node.path("tag").asText());
             }
             node.forEach(child -> collectValuesImages(child, images));
         } else if (node.isArray()) {
@@ -91,13 +93,17 @@ class ChartMetadataTest {
         @Test
         @DisplayName("lists exactly the images of values.yaml, with their tags")
         void matchValues() throws IOException {
-            assertThat(annotated()).isEqualTo(valuesImages(YAML.readTree(ProjectPaths.chartValues().toFile())));
+            assertThat(annotated())
+                    .isEqualTo(valuesImages(
+                            YAML.readTree(ProjectPaths.chartValues().toFile())));
         }
 
         @Test
         @DisplayName("lists exactly the images the chart renders (prod with Loki on, the helm test Pod included)")
         void matchRendered() throws IOException {
-            assertThat(annotated()).isEqualTo(renderedImages(ReleaseFixtures.withHooks("prod", "loki-on").allObjects()));
+            assertThat(annotated())
+                    .isEqualTo(renderedImages(
+                            ReleaseFixtures.withHooks("prod", "loki-on").allObjects()));
         }
 
         @Test
@@ -121,8 +127,13 @@ class ChartMetadataTest {
             assertThat(annotations.path("artifacthub.io/category").asText()).isEqualTo("monitoring-logging");
             assertThat(annotations.path("artifacthub.io/prerelease").asText())
                     .as("artifacthub.io/prerelease must be \"true\" exactly when the version has a pre-release part")
-                    .isEqualTo(String.valueOf(SemanticVersion.parse(ReleaseFixtures.currentPackage().version()).isPreRelease()));
-            assertThat(annotations.path("artifacthub.io/containsSecurityUpdates").asText()).isIn("true", "false");
+                    .isEqualTo(String.valueOf(SemanticVersion.parse(
+                                    ReleaseFixtures.currentPackage().version())
+                            .isPreRelease()));
+            assertThat(annotations
+                            .path("artifacthub.io/containsSecurityUpdates")
+                            .asText())
+                    .isIn("true", "false");
         }
 
         @Test
@@ -132,7 +143,8 @@ class ChartMetadataTest {
             assertThat(changes.isArray()).isTrue();
             assertThat(changes.size()).isPositive();
             for (JsonNode change : changes) {
-                assertThat(change.path("kind").asText()).isIn("added", "changed", "deprecated", "removed", "fixed", "security");
+                assertThat(change.path("kind").asText())
+                        .isIn("added", "changed", "deprecated", "removed", "fixed", "security");
                 assertThat(change.path("description").asText()).isNotBlank();
             }
         }
@@ -161,7 +173,8 @@ class ChartMetadataTest {
             assertThat(chart.path("sources").size()).isPositive();
             chart.path("sources").forEach(source -> assertThat(source.asText()).startsWith("https://"));
             assertThat(chart.path("maintainers").size()).isPositive();
-            chart.path("maintainers").forEach(m -> assertThat(m.path("name").asText()).isNotBlank());
+            chart.path("maintainers")
+                    .forEach(m -> assertThat(m.path("name").asText()).isNotBlank());
             assertThat(chart.path("kubeVersion").asText()).startsWith(">=");
             assertThat(chart.path("type").asText()).isEqualTo("application");
         }
@@ -169,7 +182,8 @@ class ChartMetadataTest {
         @Test
         @DisplayName("is what the chart directory says (Helm only re-serializes it)")
         void sameAsSource() throws IOException {
-            JsonNode source = YAML.readTree(ProjectPaths.umbrellaChart().resolve("Chart.yaml").toFile());
+            JsonNode source = YAML.readTree(
+                    ProjectPaths.umbrellaChart().resolve("Chart.yaml").toFile());
             assertThat(chart()).isEqualTo(source);
         }
     }

@@ -29,7 +29,8 @@ class ChartPackagerTest {
         try (Stream<Path> files = Files.walk(chart)) {
             return files.filter(Files::isRegularFile)
                     .map(f -> "ha-monitoring/" + chart.relativize(f).toString().replace('\\', '/'))
-                    .sorted().collect(Collectors.toList());
+                    .sorted()
+                    .collect(Collectors.toList());
         }
     }
 
@@ -49,10 +50,14 @@ class ChartPackagerTest {
         @DisplayName("the subcharts as directories under charts/, with their templates and scripts")
         void subcharts() {
             ChartArchive archive = ReleaseFixtures.currentPackage();
-            for (String sub : List.of("common", "prometheus", "thanos", "alertmanager", "grafana", "postgresql", "redis", "loki")) {
-                assertThat(archive.contains("charts/" + sub + "/Chart.yaml")).as(sub).isTrue();
+            for (String sub : List.of(
+                    "common", "prometheus", "thanos", "alertmanager", "grafana", "postgresql", "redis", "loki")) {
+                assertThat(archive.contains("charts/" + sub + "/Chart.yaml"))
+                        .as(sub)
+                        .isTrue();
             }
-            assertThat(archive.contains("charts/redis/scripts/sentinel-start.sh")).isTrue();
+            assertThat(archive.contains("charts/redis/scripts/sentinel-start.sh"))
+                    .isTrue();
         }
 
         @Test
@@ -67,10 +72,12 @@ class ChartPackagerTest {
         void overlaysAndReadme() throws IOException {
             ChartArchive archive = ReleaseFixtures.currentPackage();
             for (String environment : ProjectPaths.environments()) {
-                assertThat(archive.file("environments/" + environment + ".yaml")).as(environment)
+                assertThat(archive.file("environments/" + environment + ".yaml"))
+                        .as(environment)
                         .hasValue(Files.readAllBytes(ProjectPaths.environment(environment)));
             }
-            assertThat(archive.file("README.md")).hasValue(Files.readAllBytes(ProjectPaths.umbrellaChart().resolve("README.md")));
+            assertThat(archive.file("README.md"))
+                    .hasValue(Files.readAllBytes(ProjectPaths.umbrellaChart().resolve("README.md")));
         }
 
         @Test
@@ -88,8 +95,12 @@ class ChartPackagerTest {
         @DisplayName("two packagings of the same sources give the same bytes")
         void sameBytes() {
             Instant time = ProjectVersion.buildTimestamp();
-            Path first = ChartPackager.chart(ProjectPaths.umbrellaChart()).modifiedAt(time).packageTo(ReleaseFixtures.newDirectory("a"));
-            Path second = ChartPackager.chart(ProjectPaths.umbrellaChart()).modifiedAt(time).packageTo(ReleaseFixtures.newDirectory("b"));
+            Path first = ChartPackager.chart(ProjectPaths.umbrellaChart())
+                    .modifiedAt(time)
+                    .packageTo(ReleaseFixtures.newDirectory("a"));
+            Path second = ChartPackager.chart(ProjectPaths.umbrellaChart())
+                    .modifiedAt(time)
+                    .packageTo(ReleaseFixtures.newDirectory("b"));
             assertThat(TarGz.readAll(second)).isEqualTo(TarGz.readAll(first));
         }
 
@@ -102,16 +113,32 @@ class ChartPackagerTest {
             assertThat(ours.keySet()).containsExactlyInAnyOrderElementsOf(helm.keySet());
             helm.forEach((path, content) -> assertThat(ours.get(path)).as(path).isEqualTo(content));
             assertThat(TarGz.gzipHeader(ReleaseFixtures.currentPackage().bytes()))
-                    .as("Helm's gzip header (extra field and 'Helm' comment) is kept").isEqualTo(TarGz.gzipHeader(packager.helmPackage()));
+                    .as("Helm's gzip header (extra field and 'Helm' comment) is kept")
+                    .isEqualTo(TarGz.gzipHeader(packager.helmPackage()));
         }
 
         @Test
         @DisplayName("orders subcharts by name after the chart's own files")
         void subchartOrder() {
-            List<String> order = ChartPackager.order(List.of("c/Chart.yaml", "c/charts/z/Chart.yaml", "c/charts/a/t.yaml",
-                    "c/values.yaml", "c/charts/a/Chart.yaml", "c/charts/a/charts/n/Chart.yaml", "c/charts/a/x.yaml"), "c/");
-            assertThat(order).containsExactly("c/Chart.yaml", "c/values.yaml", "c/charts/a/t.yaml", "c/charts/a/Chart.yaml",
-                    "c/charts/a/x.yaml", "c/charts/a/charts/n/Chart.yaml", "c/charts/z/Chart.yaml");
+            List<String> order = ChartPackager.order(
+                    List.of(
+                            "c/Chart.yaml",
+                            "c/charts/z/Chart.yaml",
+                            "c/charts/a/t.yaml",
+                            "c/values.yaml",
+                            "c/charts/a/Chart.yaml",
+                            "c/charts/a/charts/n/Chart.yaml",
+                            "c/charts/a/x.yaml"),
+                    "c/");
+            assertThat(order)
+                    .containsExactly(
+                            "c/Chart.yaml",
+                            "c/values.yaml",
+                            "c/charts/a/t.yaml",
+                            "c/charts/a/Chart.yaml",
+                            "c/charts/a/x.yaml",
+                            "c/charts/a/charts/n/Chart.yaml",
+                            "c/charts/z/Chart.yaml");
         }
     }
 
@@ -125,8 +152,11 @@ class ChartPackagerTest {
             Path copy = copyChart();
             Path chartYaml = copy.resolve("Chart.yaml");
             String text = Files.readString(chartYaml, StandardCharsets.UTF_8);
-            Files.writeString(chartYaml, text.replaceFirst("(?m)^version: .*$", "version: 9.9.9"), StandardCharsets.UTF_8);
-            assertThatThrownBy(() -> ChartPackager.chart(copy).expectVersion(ProjectVersion.version()).packageTo(ReleaseFixtures.newDirectory("out")))
+            Files.writeString(
+                    chartYaml, text.replaceFirst("(?m)^version: .*$", "version: 9.9.9"), StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> ChartPackager.chart(copy)
+                            .expectVersion(ProjectVersion.version())
+                            .packageTo(ReleaseFixtures.newDirectory("out")))
                     .hasMessageContaining("has version 9.9.9 but the project version is " + ProjectVersion.version())
                     .hasMessageContaining("set 'version: " + ProjectVersion.version() + "'");
         }
@@ -136,7 +166,9 @@ class ChartPackagerTest {
         void missingSchema() throws IOException {
             Path copy = copyChart();
             Files.delete(copy.resolve("values.schema.json"));
-            assertThatThrownBy(() -> ChartPackager.chart(copy).requireFiles("values.schema.json").packageTo(ReleaseFixtures.newDirectory("out")))
+            assertThatThrownBy(() -> ChartPackager.chart(copy)
+                            .requireFiles("values.schema.json")
+                            .packageTo(ReleaseFixtures.newDirectory("out")))
                     .hasMessageContaining("has no values.schema.json")
                     .hasMessageContaining("./mvnw package");
         }
@@ -154,7 +186,9 @@ class ChartPackagerTest {
         }
 
         private Path copyChart() throws IOException {
-            return FileTrees.copy(ProjectPaths.umbrellaChart(), ReleaseFixtures.newDirectory("copy").resolve("ha-monitoring"));
+            return FileTrees.copy(
+                    ProjectPaths.umbrellaChart(),
+                    ReleaseFixtures.newDirectory("copy").resolve("ha-monitoring"));
         }
     }
 }

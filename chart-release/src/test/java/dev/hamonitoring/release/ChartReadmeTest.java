@@ -62,7 +62,10 @@ class ChartReadmeTest {
         @Test
         @DisplayName("staleness names the first differing line")
         void firstDifference() {
-            assertThat(ChartReadme.firstDifference("a\nb\nc", "a\nx\nc")).contains("line 2").contains("generated: b").contains("committed: x");
+            assertThat(ChartReadme.firstDifference("a\nb\nc", "a\nx\nc"))
+                    .contains("line 2")
+                    .contains("generated: b")
+                    .contains("committed: x");
             assertThat(ChartReadme.firstDifference("a\n", "a\n")).isEmpty();
         }
 
@@ -72,7 +75,8 @@ class ChartReadmeTest {
             String readme = "intro\n" + ChartReadme.START + "\nold\n" + ChartReadme.END + "\noutro\n";
             assertThat(ChartReadme.withReference(readme, "\nnew\n"))
                     .isEqualTo("intro\n" + ChartReadme.START + "\nnew\n" + ChartReadme.END + "\noutro\n");
-            assertThatThrownBy(() -> ChartReadme.withReference("no markers", "x")).hasMessageContaining(ChartReadme.START);
+            assertThatThrownBy(() -> ChartReadme.withReference("no markers", "x"))
+                    .hasMessageContaining(ChartReadme.START);
             assertThatThrownBy(() -> ChartReadme.withReference(ChartReadme.END + ChartReadme.START, "x"))
                     .isInstanceOf(IllegalArgumentException.class);
         }
@@ -83,13 +87,18 @@ class ChartReadmeTest {
     class Introduction {
 
         @Test
-        @DisplayName("says how to install from the repository with an overlay from the package, and links the top-level README")
+        @DisplayName(
+                "says how to install from the repository with an overlay from the package, and links the top-level README")
         void install() throws IOException {
             String readme = Files.readString(ChartReadme.file(), StandardCharsets.UTF_8);
             String intro = readme.substring(0, readme.indexOf(ChartReadme.START));
-            assertThat(intro).contains("helm repo add ha-monitoring ").contains("helm install monitoring ha-monitoring/ha-monitoring")
-                    .contains("environments/prod.yaml").contains("(../../README.md)");
-            assertThat(ChartReadme.file().resolveSibling("../../README.md").normalize()).exists();
+            assertThat(intro)
+                    .contains("helm repo add ha-monitoring ")
+                    .contains("helm install monitoring ha-monitoring/ha-monitoring")
+                    .contains("environments/prod.yaml")
+                    .contains("(../../README.md)");
+            assertThat(ChartReadme.file().resolveSibling("../../README.md").normalize())
+                    .exists();
         }
 
         @Test

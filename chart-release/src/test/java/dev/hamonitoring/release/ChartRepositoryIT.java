@@ -28,27 +28,34 @@ class ChartRepositoryIT {
     void indexAndPackage() throws IOException {
         Path tgz = repository().resolve("ha-monitoring-" + ProjectVersion.version() + ".tgz");
         assertThat(tgz).as("run ./mvnw package first").isRegularFile();
-        JsonNode index = ChartRepositoryIndex.parse(Files.readString(repository().resolve("index.yaml"), StandardCharsets.UTF_8));
+        JsonNode index = ChartRepositoryIndex.parse(
+                Files.readString(repository().resolve("index.yaml"), StandardCharsets.UTF_8));
         JsonNode entry = index.path("entries").path("ha-monitoring").get(0);
         assertThat(entry.path("version").asText()).isEqualTo(ProjectVersion.version());
         assertThat(entry.path("digest").asText()).isEqualTo(ChartArchive.sha256(Files.readAllBytes(tgz)));
-        assertThat(entry.path("urls").get(0).asText()).isEqualTo(tgz.getFileName().toString());
+        assertThat(entry.path("urls").get(0).asText())
+                .isEqualTo(tgz.getFileName().toString());
     }
 
     @Test
     @DisplayName("is byte-identical to a repository built again from the same sources")
     void reproducible() throws IOException {
-        ChartRepository again = ChartRepository.build(ProjectPaths.umbrellaChart(), ReleaseFixtures.newDirectory("again"),
-                ProjectVersion.version(), ProjectVersion.buildTimestamp());
+        ChartRepository again = ChartRepository.build(
+                ProjectPaths.umbrellaChart(),
+                ReleaseFixtures.newDirectory("again"),
+                ProjectVersion.version(),
+                ProjectVersion.buildTimestamp());
         assertThat(Files.readAllBytes(repository().resolve("index.yaml"))).isEqualTo(Files.readAllBytes(again.index()));
-        assertThat(Files.readAllBytes(repository().resolve(again.chartPackage().getFileName().toString())))
+        assertThat(Files.readAllBytes(
+                        repository().resolve(again.chartPackage().getFileName().toString())))
                 .isEqualTo(Files.readAllBytes(again.chartPackage()));
     }
 
     @Test
     @DisplayName("packages the committed values.schema.json")
     void schema() throws IOException {
-        ChartArchive archive = ChartArchive.read(repository().resolve("ha-monitoring-" + ProjectVersion.version() + ".tgz"));
+        ChartArchive archive =
+                ChartArchive.read(repository().resolve("ha-monitoring-" + ProjectVersion.version() + ".tgz"));
         assertThat(archive.file("values.schema.json")).hasValue(Files.readAllBytes(ProjectPaths.valuesSchemaJson()));
     }
 }

@@ -16,26 +16,34 @@ import java.util.Map;
  */
 final class NetworkPolicies {
 
-    private NetworkPolicies() {
-    }
+    private NetworkPolicies() {}
 
     /** Whether a pod labelled {@code from} may open {@code protocol/port} to a pod labelled {@code to} in the same namespace. */
-    static boolean allows(List<NetworkPolicy> policies, Map<String, String> from, Map<String, String> to, int port, String protocol) {
+    static boolean allows(
+            List<NetworkPolicy> policies, Map<String, String> from, Map<String, String> to, int port, String protocol) {
         return egressAllows(policies, from, to, port, protocol) && ingressAllows(policies, from, to, port, protocol);
     }
 
-    static boolean egressAllows(List<NetworkPolicy> policies, Map<String, String> from, Map<String, String> to, int port, String protocol) {
+    static boolean egressAllows(
+            List<NetworkPolicy> policies, Map<String, String> from, Map<String, String> to, int port, String protocol) {
         List<NetworkPolicy> selecting = policies.stream()
-                .filter(p -> matches(p.getSpec().getPodSelector(), from) && types(p).contains("Egress")).toList();
-        return selecting.isEmpty() || selecting.stream().flatMap(p -> p.getSpec().getEgress().stream())
-                .anyMatch(rule -> peers(rule.getTo(), to) && ports(rule.getPorts(), port, protocol));
+                .filter(p -> matches(p.getSpec().getPodSelector(), from) && types(p).contains("Egress"))
+                .toList();
+        return selecting.isEmpty()
+                || selecting.stream()
+                        .flatMap(p -> p.getSpec().getEgress().stream())
+                        .anyMatch(rule -> peers(rule.getTo(), to) && ports(rule.getPorts(), port, protocol));
     }
 
-    static boolean ingressAllows(List<NetworkPolicy> policies, Map<String, String> from, Map<String, String> to, int port, String protocol) {
+    static boolean ingressAllows(
+            List<NetworkPolicy> policies, Map<String, String> from, Map<String, String> to, int port, String protocol) {
         List<NetworkPolicy> selecting = policies.stream()
-                .filter(p -> matches(p.getSpec().getPodSelector(), to) && types(p).contains("Ingress")).toList();
-        return selecting.isEmpty() || selecting.stream().flatMap(p -> p.getSpec().getIngress().stream())
-                .anyMatch(rule -> peers(rule.getFrom(), from) && ports(rule.getPorts(), port, protocol));
+                .filter(p -> matches(p.getSpec().getPodSelector(), to) && types(p).contains("Ingress"))
+                .toList();
+        return selecting.isEmpty()
+                || selecting.stream()
+                        .flatMap(p -> p.getSpec().getIngress().stream())
+                        .anyMatch(rule -> peers(rule.getFrom(), from) && ports(rule.getPorts(), port, protocol));
     }
 
     private static List<String> types(NetworkPolicy policy) {
@@ -47,17 +55,24 @@ final class NetworkPolicies {
         if (peers == null || peers.isEmpty()) {
             return true;
         }
-        return peers.stream().anyMatch(peer -> peer.getIpBlock() == null && peer.getNamespaceSelector() == null
-                && peer.getPodSelector() != null && matches(peer.getPodSelector(), labels));
+        return peers.stream()
+                .anyMatch(peer -> peer.getIpBlock() == null
+                        && peer.getNamespaceSelector() == null
+                        && peer.getPodSelector() != null
+                        && matches(peer.getPodSelector(), labels));
     }
 
     private static boolean ports(List<NetworkPolicyPort> ports, int port, String protocol) {
         if (ports == null || ports.isEmpty()) {
             return true;
         }
-        return ports.stream().anyMatch(p -> protocol.equals(p.getProtocol() == null ? "TCP" : p.getProtocol())
-                && (p.getPort() == null || (p.getPort().getIntVal() != null && (p.getEndPort() == null
-                        ? p.getPort().getIntVal() == port : p.getPort().getIntVal() <= port && port <= p.getEndPort()))));
+        return ports.stream()
+                .anyMatch(p -> protocol.equals(p.getProtocol() == null ? "TCP" : p.getProtocol())
+                        && (p.getPort() == null
+                                || (p.getPort().getIntVal() != null
+                                        && (p.getEndPort() == null
+                                                ? p.getPort().getIntVal() == port
+                                                : p.getPort().getIntVal() <= port && port <= p.getEndPort()))));
     }
 
     /** Label selector semantics (matchLabels and matchExpressions). */

@@ -26,8 +26,7 @@ public final class ReleaseFixtures {
     private static final Map<String, Object> CACHE = new ConcurrentHashMap<>();
     private static volatile Path workDir;
 
-    private ReleaseFixtures() {
-    }
+    private ReleaseFixtures() {}
 
     /** A scratch directory for this JVM, deleted at exit. */
     static synchronized Path workDir() {
@@ -54,8 +53,13 @@ public final class ReleaseFixtures {
 
     /** This build's chart repository (index.yaml + package), as the package phase writes it. */
     public static ChartRepository repository() {
-        return cached("repository", () -> ChartRepository.build(ProjectPaths.umbrellaChart(), newDirectory("chart-repo"),
-                ProjectVersion.version(), ProjectVersion.buildTimestamp()));
+        return cached(
+                "repository",
+                () -> ChartRepository.build(
+                        ProjectPaths.umbrellaChart(),
+                        newDirectory("chart-repo"),
+                        ProjectVersion.version(),
+                        ProjectVersion.buildTimestamp()));
     }
 
     /** This build's chart package. */
@@ -77,8 +81,8 @@ public final class ReleaseFixtures {
     public static Path previousPackageFile() {
         List<Path> packages = previousPackages();
         if (packages.size() != 1) {
-            throw new AssertionError("Expected exactly one previous release package in " + resources().resolve("previous")
-                    + ", found " + packages);
+            throw new AssertionError("Expected exactly one previous release package in "
+                    + resources().resolve("previous") + ", found " + packages);
         }
         return packages.get(0);
     }
@@ -86,7 +90,9 @@ public final class ReleaseFixtures {
     /** Every .tgz in {@code release/previous/}. */
     static List<Path> previousPackages() {
         try (Stream<Path> files = Files.list(resources().resolve("previous"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".tgz")).sorted().collect(Collectors.toList());
+            return files.filter(f -> f.getFileName().toString().endsWith(".tgz"))
+                    .sorted()
+                    .collect(Collectors.toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -94,13 +100,18 @@ public final class ReleaseFixtures {
 
     /** The previous release's package, unpacked. */
     static Path previousPackageDir() {
-        return cached("previous-package-dir", () -> ChartArchive.read(previousPackageFile()).extractTo(newDirectory("previous")));
+        return cached(
+                "previous-package-dir",
+                () -> ChartArchive.read(previousPackageFile()).extractTo(newDirectory("previous")));
     }
 
     /** The previous release rendered with the overlay shipped in it, as Argo CD (or helm -f) would. */
     static RenderedRelease previousRender(String environment) {
-        return cached("previous-render-" + environment, () -> HelmRender.chart(previousPackageDir())
-                .valuesFile(previousPackageDir().resolve("environments/" + environment + ".yaml")).render());
+        return cached(
+                "previous-render-" + environment,
+                () -> HelmRender.chart(previousPackageDir())
+                        .valuesFile(previousPackageDir().resolve("environments/" + environment + ".yaml"))
+                        .render());
     }
 
     /** This build's package rendered with the overlay shipped in it. */
@@ -111,19 +122,23 @@ public final class ReleaseFixtures {
     /** A new render of this build's package (objects the caller may modify). */
     static RenderedRelease freshCurrentRender(String environment) {
         return HelmRender.chart(currentPackageDir())
-                .valuesFile(currentPackageDir().resolve("environments/" + environment + ".yaml")).render();
+                .valuesFile(currentPackageDir().resolve("environments/" + environment + ".yaml"))
+                .render();
     }
 
     /** This build's package rendered with hooks, with an overlay and extra values files of {@code release/values/}. */
     static TemplatesWithHooks withHooks(String environment, String... extraValues) {
         String key = "hooks-" + environment + "-" + String.join(",", extraValues);
-        return cached(key, () -> TemplatesWithHooks.render(currentPackageDir(), render -> {
-            HelmRender r = render.valuesFile(currentPackageDir().resolve("environments/" + environment + ".yaml"));
-            for (String extra : extraValues) {
-                r = r.valuesFile(resources().resolve("values/" + extra + ".yaml"));
-            }
-            return r;
-        }));
+        return cached(
+                key,
+                () -> TemplatesWithHooks.render(currentPackageDir(), render -> {
+                    HelmRender r =
+                            render.valuesFile(currentPackageDir().resolve("environments/" + environment + ".yaml"));
+                    for (String extra : extraValues) {
+                        r = r.valuesFile(resources().resolve("values/" + extra + ".yaml"));
+                    }
+                    return r;
+                }));
     }
 
     @SuppressWarnings("unchecked")

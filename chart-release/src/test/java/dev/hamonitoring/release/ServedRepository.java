@@ -35,7 +35,12 @@ public final class ServedRepository implements AutoCloseable {
         try {
             String name = "hamon-" + UUID.randomUUID().toString().substring(0, 8);
             Path repositoryConfig = ReleaseFixtures.newDirectory("helm-config").resolve("repositories.yaml");
-            HelmJava.call(() -> Helm.repo().add().withName(name).withUrl(server.uri()).withRepositoryConfig(repositoryConfig).call());
+            HelmJava.call(() -> Helm.repo()
+                    .add()
+                    .withName(name)
+                    .withUrl(server.uri())
+                    .withRepositoryConfig(repositoryConfig)
+                    .call());
             return new ServedRepository(server, name, repositoryConfig);
         } catch (RuntimeException e) {
             server.close();

@@ -37,12 +37,14 @@ final class StaticServer implements AutoCloseable {
                     result.requests.add(exchange.getRequestMethod() + " " + path);
                 }
                 Path file = base.resolve(path.substring(1)).normalize();
-                if (!"GET".equals(exchange.getRequestMethod()) || !file.startsWith(base) || !Files.isRegularFile(file)) {
+                if (!"GET".equals(exchange.getRequestMethod())
+                        || !file.startsWith(base)
+                        || !Files.isRegularFile(file)) {
                     exchange.sendResponseHeaders(404, -1);
                 } else {
                     byte[] body = Files.readAllBytes(file);
-                    exchange.getResponseHeaders().add("Content-Type",
-                            path.endsWith(".yaml") ? "application/x-yaml" : "application/gzip");
+                    exchange.getResponseHeaders()
+                            .add("Content-Type", path.endsWith(".yaml") ? "application/x-yaml" : "application/gzip");
                     exchange.sendResponseHeaders(200, body.length);
                     try (OutputStream out = exchange.getResponseBody()) {
                         out.write(body);
@@ -59,7 +61,8 @@ final class StaticServer implements AutoCloseable {
 
     /** {@code http://127.0.0.1:<port>/}. */
     URI uri() {
-        return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + "/");
+        return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort() + "/");
     }
 
     /** "GET /index.yaml", ... in arrival order. */

@@ -23,10 +23,13 @@ class SyncWavesTest {
         @Test
         @DisplayName("come from the Argo CD annotation, else the Helm hook weight, else 0")
         void sources() {
-            assertThat(SyncWaves.wave(priorityClass(Map.of(SyncWaves.ANNOTATION, "-20", "helm.sh/hook-weight", "5")))).isEqualTo(-20);
-            assertThat(SyncWaves.wave(priorityClass(Map.of("helm.sh/hook-weight", "5")))).isEqualTo(5);
+            assertThat(SyncWaves.wave(priorityClass(Map.of(SyncWaves.ANNOTATION, "-20", "helm.sh/hook-weight", "5"))))
+                    .isEqualTo(-20);
+            assertThat(SyncWaves.wave(priorityClass(Map.of("helm.sh/hook-weight", "5"))))
+                    .isEqualTo(5);
             assertThat(SyncWaves.wave(priorityClass(Map.of()))).isZero();
-            assertThat(SyncWaves.wave(priorityClass(Map.of(SyncWaves.ANNOTATION, "soon")))).isZero();
+            assertThat(SyncWaves.wave(priorityClass(Map.of(SyncWaves.ANNOTATION, "soon"))))
+                    .isZero();
         }
     }
 
@@ -38,7 +41,9 @@ class SyncWavesTest {
         @DisplayName("when a PriorityClass is in the same wave as a Deployment")
         void sameWave() {
             List<HasMetadata> objects = List.of(priorityClass(Map.of()), deployment("web", 0));
-            assertThat(SyncWaves.violations(objects)).singleElement().asString()
+            assertThat(SyncWaves.violations(objects))
+                    .singleElement()
+                    .asString()
                     .contains("PriorityClass critical (wave 0) must sync before Deployment web (wave 0)");
         }
 
@@ -49,27 +54,43 @@ class SyncWavesTest {
             assertThat(SyncWaves.violations(prod.objects())).isEmpty();
             HasMetadata cluster = prod.ofKind("Cluster").get(0);
             cluster.getMetadata().getAnnotations().remove(SyncWaves.ANNOTATION);
-            assertThat(SyncWaves.violations(prod.objects())).singleElement().asString()
-                    .contains("Cluster monitoring-postgresql (wave 0) must sync before Deployment monitoring-grafana (wave 0)");
+            assertThat(SyncWaves.violations(prod.objects()))
+                    .singleElement()
+                    .asString()
+                    .contains(
+                            "Cluster monitoring-postgresql (wave 0) must sync before Deployment monitoring-grafana (wave 0)");
         }
 
         @Test
         @DisplayName("when the real prod render loses the StorageClasses' wave (negative twin)")
         void storageClassWithoutWave() {
             RenderedRelease prod = ReleaseFixtures.freshCurrentRender("prod");
-            prod.ofKind("StorageClass").forEach(sc -> sc.getMetadata().getAnnotations().remove(SyncWaves.ANNOTATION));
-            assertThat(SyncWaves.violations(prod.objects())).isNotEmpty()
-                    .allSatisfy(v -> assertThat(v).startsWith("StorageClass ").contains("claims of a missing class stay Pending"));
+            prod.ofKind("StorageClass")
+                    .forEach(sc -> sc.getMetadata().getAnnotations().remove(SyncWaves.ANNOTATION));
+            assertThat(SyncWaves.violations(prod.objects()))
+                    .isNotEmpty()
+                    .allSatisfy(v -> assertThat(v)
+                            .startsWith("StorageClass ")
+                            .contains("claims of a missing class stay Pending"));
         }
     }
 
     private static HasMetadata priorityClass(Map<String, String> annotations) {
-        return new PriorityClassBuilder().withMetadata(new ObjectMetaBuilder().withName("critical").withAnnotations(annotations).build())
-                .withValue(1000).build();
+        return new PriorityClassBuilder()
+                .withMetadata(new ObjectMetaBuilder()
+                        .withName("critical")
+                        .withAnnotations(annotations)
+                        .build())
+                .withValue(1000)
+                .build();
     }
 
     private static HasMetadata deployment(String name, int wave) {
-        return new DeploymentBuilder().withNewMetadata().withName(name)
-                .withAnnotations(Map.of(SyncWaves.ANNOTATION, String.valueOf(wave))).endMetadata().build();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withAnnotations(Map.of(SyncWaves.ANNOTATION, String.valueOf(wave)))
+                .endMetadata()
+                .build();
     }
 }

@@ -27,11 +27,17 @@ class UpgradeFromPreviousReleaseTest {
         @ValueSource(strings = {"dev", "staging", "prod"})
         @DisplayName("changes no immutable field of any object both releases render")
         void noImmutableChange(String environment) {
-            UpgradeReport report = UpgradeCompatibility.check(ReleaseFixtures.previousRender(environment),
-                    ReleaseFixtures.currentRender(environment));
-            assertThat(report.violations()).as("helm upgrade %s -> %s with environments/%s.yaml would fail:%n%s",
-                    ChartArchive.read(ReleaseFixtures.previousPackageFile()).version(), ProjectVersion.version(), environment,
-                    report.describe()).isEmpty();
+            UpgradeReport report = UpgradeCompatibility.check(
+                    ReleaseFixtures.previousRender(environment), ReleaseFixtures.currentRender(environment));
+            assertThat(report.violations())
+                    .as(
+                            "helm upgrade %s -> %s with environments/%s.yaml would fail:%n%s",
+                            ChartArchive.read(ReleaseFixtures.previousPackageFile())
+                                    .version(),
+                            ProjectVersion.version(),
+                            environment,
+                            report.describe())
+                    .isEmpty();
         }
 
         @ParameterizedTest(name = "{0}")
@@ -43,14 +49,21 @@ class UpgradeFromPreviousReleaseTest {
             // An ephemeral StatefulSet (no volume claim templates) may be replaced: it keeps no data.
             Set<String> persistent = new HashSet<>();
             for (StatefulSet statefulSet : previous.all(StatefulSet.class)) {
-                if (statefulSet.getSpec().getVolumeClaimTemplates() != null && !statefulSet.getSpec().getVolumeClaimTemplates().isEmpty()) {
-                    persistent.add("apps/StatefulSet " + statefulSet.getMetadata().getNamespace() + "/" + statefulSet.getMetadata().getName());
+                if (statefulSet.getSpec().getVolumeClaimTemplates() != null
+                        && !statefulSet.getSpec().getVolumeClaimTemplates().isEmpty()) {
+                    persistent.add(
+                            "apps/StatefulSet " + statefulSet.getMetadata().getNamespace() + "/"
+                                    + statefulSet.getMetadata().getName());
                 }
             }
-            assertThat(report.removed()).noneMatch(key -> persistent.contains(key)
-                    || key.startsWith("postgresql.cnpg.io/Cluster ") || key.startsWith("/PersistentVolumeClaim "));
+            assertThat(report.removed())
+                    .noneMatch(key -> persistent.contains(key)
+                            || key.startsWith("postgresql.cnpg.io/Cluster ")
+                            || key.startsWith("/PersistentVolumeClaim "));
             if (!environment.equals("dev")) {
-                assertThat(persistent).as("a persistent overlay has StatefulSets with volumes to keep").isNotEmpty();
+                assertThat(persistent)
+                        .as("a persistent overlay has StatefulSets with volumes to keep")
+                        .isNotEmpty();
             }
         }
 
@@ -74,18 +87,22 @@ class UpgradeFromPreviousReleaseTest {
             StatefulSet prometheus = mutated.one(StatefulSet.class, "monitoring-prometheus");
             prometheus.getSpec().getSelector().getMatchLabels().put("app.kubernetes.io/name", "prometheus-server");
             StatefulSet alertmanager = mutated.one(StatefulSet.class, "monitoring-alertmanager");
-            PersistentVolumeClaim claim = alertmanager.getSpec().getVolumeClaimTemplates().get(0);
+            PersistentVolumeClaim claim =
+                    alertmanager.getSpec().getVolumeClaimTemplates().get(0);
             String claimName = claim.getMetadata().getName();
             String storageClass = claim.getSpec().getStorageClassName();
             claim.getSpec().setStorageClassName("some-other-class");
 
             UpgradeReport report = UpgradeCompatibility.check(ReleaseFixtures.previousRender("prod"), mutated);
 
-            assertThat(report.violations()).extracting(UpgradeReport.Violation::toString).containsExactlyInAnyOrder(
-                    "apps/StatefulSet monitoring/monitoring-prometheus: spec.selector.matchLabels.app.kubernetes.io/name"
-                            + " prometheus -> prometheus-server (" + reason() + ")",
-                    "apps/StatefulSet monitoring/monitoring-alertmanager: spec.volumeClaimTemplates[" + claimName
-                            + "].spec.storageClassName " + storageClass + " -> some-other-class (" + reason() + ")");
+            assertThat(report.violations())
+                    .extracting(UpgradeReport.Violation::toString)
+                    .containsExactlyInAnyOrder(
+                            "apps/StatefulSet monitoring/monitoring-prometheus: spec.selector.matchLabels.app.kubernetes.io/name"
+                                    + " prometheus -> prometheus-server (" + reason() + ")",
+                            "apps/StatefulSet monitoring/monitoring-alertmanager: spec.volumeClaimTemplates["
+                                    + claimName + "].spec.storageClassName " + storageClass + " -> some-other-class ("
+                                    + reason() + ")");
         }
 
         private String reason() {
@@ -97,11 +114,14 @@ class UpgradeFromPreviousReleaseTest {
         @DisplayName("reports a shrunk database volume")
         void databaseShrink() {
             RenderedRelease mutated = ReleaseFixtures.freshCurrentRender("prod");
-            GenericKubernetesResource cluster = (GenericKubernetesResource) mutated.ofKind("Cluster").get(0);
+            GenericKubernetesResource cluster =
+                    (GenericKubernetesResource) mutated.ofKind("Cluster").get(0);
             Map<String, Object> storage = cluster.get("spec", "storage");
             storage.put("size", "1Gi");
-            assertThat(UpgradeCompatibility.check(ReleaseFixtures.previousRender("prod"), mutated).violations())
-                    .extracting(UpgradeReport.Violation::field).containsExactly("spec.storage.size");
+            assertThat(UpgradeCompatibility.check(ReleaseFixtures.previousRender("prod"), mutated)
+                            .violations())
+                    .extracting(UpgradeReport.Violation::field)
+                    .containsExactly("spec.storage.size");
         }
     }
 }

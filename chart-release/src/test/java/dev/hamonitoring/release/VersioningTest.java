@@ -34,8 +34,10 @@ class VersioningTest {
         void chartYamlIsProjectVersion() throws IOException {
             String version = ProjectVersion.version();
             assertThat(chartYaml().path("version").asText())
-                    .as("charts/ha-monitoring/Chart.yaml version must be the project version %s (root pom.xml <revision>):"
-                            + " set 'version: %s' in Chart.yaml", version, version)
+                    .as(
+                            "charts/ha-monitoring/Chart.yaml version must be the project version %s (root pom.xml <revision>):"
+                                    + " set 'version: %s' in Chart.yaml",
+                            version, version)
                     .isEqualTo(version);
         }
 
@@ -44,7 +46,8 @@ class VersioningTest {
         void packagedIsProjectVersion() {
             ChartRepository repository = ReleaseFixtures.repository();
             assertThat(repository.archive().version()).isEqualTo(ProjectVersion.version());
-            assertThat(repository.chartPackage().getFileName().toString()).isEqualTo("ha-monitoring-" + ProjectVersion.version() + ".tgz");
+            assertThat(repository.chartPackage().getFileName().toString())
+                    .isEqualTo("ha-monitoring-" + ProjectVersion.version() + ".tgz");
         }
 
         @Test
@@ -52,9 +55,13 @@ class VersioningTest {
         void mavenAgreesWithPom() {
             Path pom = ProjectPaths.root().resolve("pom.xml");
             assertThat(ProjectVersion.version()).isEqualTo(ProjectVersion.fromPom(pom));
-            for (String module : List.of("values-schema", "chart-render", "ha-analyzer", "chart-release", "chart-tests")) {
+            for (String module :
+                    List.of("values-schema", "chart-render", "ha-analyzer", "chart-release", "chart-tests")) {
                 assertThat(pom).content().contains("<module>" + module + "</module>");
-                assertThat(ProjectPaths.root().resolve(module + "/pom.xml")).content().as(module).contains("<version>${revision}</version>");
+                assertThat(ProjectPaths.root().resolve(module + "/pom.xml"))
+                        .content()
+                        .as(module)
+                        .contains("<version>${revision}</version>");
             }
         }
 
@@ -62,7 +69,8 @@ class VersioningTest {
         @DisplayName("is a semantic version newer than the previous release")
         void newerThanPrevious() {
             SemanticVersion current = SemanticVersion.parse(ProjectVersion.version());
-            SemanticVersion previous = SemanticVersion.parse(ChartArchive.read(ReleaseFixtures.previousPackageFile()).version());
+            SemanticVersion previous = SemanticVersion.parse(
+                    ChartArchive.read(ReleaseFixtures.previousPackageFile()).version());
             assertThat(current).isGreaterThan(previous);
         }
     }
@@ -74,7 +82,11 @@ class VersioningTest {
         @Test
         @DisplayName("is the Prometheus version of values.yaml (prometheus.image.tag without its v)")
         void prometheusVersion() throws IOException {
-            String tag = YAML.readTree(ProjectPaths.chartValues().toFile()).path("prometheus").path("image").path("tag").asText();
+            String tag = YAML.readTree(ProjectPaths.chartValues().toFile())
+                    .path("prometheus")
+                    .path("image")
+                    .path("tag")
+                    .asText();
             assertThat(chartYaml().path("appVersion").asText())
                     .as("set appVersion: \"%s\" in Chart.yaml", tag.replaceFirst("^v", ""))
                     .isEqualTo(tag.replaceFirst("^v", ""));
@@ -113,8 +125,7 @@ class VersioningTest {
         @Test
         @DisplayName("refuse what is not MAJOR.MINOR.PATCH")
         void refuses() {
-            assertThatThrownBy(() -> SemanticVersion.parse("1.0"))
-                    .hasMessageContaining("Not a semantic version");
+            assertThatThrownBy(() -> SemanticVersion.parse("1.0")).hasMessageContaining("Not a semantic version");
         }
     }
 
@@ -125,8 +136,9 @@ class VersioningTest {
         @Test
         @DisplayName("is Maven's project.build.outputTimestamp, ISO-8601 or epoch seconds")
         void parses() {
-            assertThat(ProjectVersion.buildTimestamp()).isEqualTo(ProjectVersion.parseTimestamp(
-                    ProjectVersion.pomProperty(ProjectPaths.root().resolve("pom.xml"), "project.build.outputTimestamp")));
+            assertThat(ProjectVersion.buildTimestamp())
+                    .isEqualTo(ProjectVersion.parseTimestamp(ProjectVersion.pomProperty(
+                            ProjectPaths.root().resolve("pom.xml"), "project.build.outputTimestamp")));
             assertThat(ProjectVersion.parseTimestamp("1700000000")).isEqualTo(Instant.ofEpochSecond(1_700_000_000L));
             assertThatThrownBy(() -> ProjectVersion.parseTimestamp("yesterday"))
                     .hasMessageContaining("neither an ISO-8601 instant");

@@ -31,7 +31,8 @@ public final class ChartArchive {
     private final String root;
     private final JsonNode chartYaml;
 
-    private ChartArchive(String description, byte[] bytes, Map<String, byte[]> entries, String root, JsonNode chartYaml) {
+    private ChartArchive(
+            String description, byte[] bytes, Map<String, byte[]> entries, String root, JsonNode chartYaml) {
         this.description = description;
         this.bytes = bytes;
         this.entries = entries;
@@ -58,12 +59,14 @@ public final class ChartArchive {
         String first = entries.keySet().iterator().next();
         int slash = first.indexOf('/');
         if (slash <= 0) {
-            throw new IllegalArgumentException("Chart package " + description + " has a file outside a chart directory: " + first);
+            throw new IllegalArgumentException(
+                    "Chart package " + description + " has a file outside a chart directory: " + first);
         }
         String root = first.substring(0, slash);
         for (String path : entries.keySet()) {
             if (!path.startsWith(root + "/") || path.contains("/../") || path.endsWith("/..")) {
-                throw new IllegalArgumentException("Chart package " + description + " has a file outside " + root + "/: " + path);
+                throw new IllegalArgumentException(
+                        "Chart package " + description + " has a file outside " + root + "/: " + path);
             }
         }
         byte[] chart = entries.get(root + "/Chart.yaml");
@@ -145,8 +148,11 @@ public final class ChartArchive {
      * @throws AssertionError naming the package when the file is not in it
      */
     public String text(String pathInChart) {
-        return new String(file(pathInChart).orElseThrow(() -> new AssertionError(
-                "No " + pathInChart + " in chart package " + description)), StandardCharsets.UTF_8);
+        return new String(
+                file(pathInChart)
+                        .orElseThrow(
+                                () -> new AssertionError("No " + pathInChart + " in chart package " + description)),
+                StandardCharsets.UTF_8);
     }
 
     /**
@@ -156,7 +162,8 @@ public final class ChartArchive {
      * @throws AssertionError naming the package when the file is not in it
      */
     public Path extractFile(String pathInChart, Path directory) {
-        byte[] content = file(pathInChart).orElseThrow(() -> new AssertionError("No " + pathInChart + " in chart package " + description));
+        byte[] content = file(pathInChart)
+                .orElseThrow(() -> new AssertionError("No " + pathInChart + " in chart package " + description));
         try {
             Files.createDirectories(directory);
             return Files.write(directory.resolve(Path.of(pathInChart).getFileName()), content);

@@ -9,8 +9,7 @@ import java.util.stream.Stream;
 /** Copies and removals of directory trees, for the temporary chart copies several layers make. */
 public final class FileTrees {
 
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     /** Copies the tree at {@code from} to {@code to} (created); returns {@code to}. */
     public static Path copy(Path from, Path to) throws IOException {

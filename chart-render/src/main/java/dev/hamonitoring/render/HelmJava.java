@@ -12,8 +12,7 @@ public final class HelmJava {
     /** Serializes calls into the one in-process Helm library. */
     public static final Object LOCK = new Object();
 
-    private HelmJava() {
-    }
+    private HelmJava() {}
 
     /**
      * Runs one helm-java call under the lock; helm-java reports every Go-side error as an

@@ -25,7 +25,6 @@ import java.util.Objects;
  */
 public final class HelmLint {
 
-
     private final Path chart;
     private final boolean strict;
     private final List<Path> valuesFiles;
@@ -91,7 +90,9 @@ public final class HelmLint {
 
     private JsonNode mergedValues() throws IOException {
         Path chartValues = chart.resolve("values.yaml");
-        JsonNode merged = Files.isRegularFile(chartValues) ? ValuesFiles.read(chartValues) : JsonNodeFactory.instance.objectNode();
+        JsonNode merged = Files.isRegularFile(chartValues)
+                ? ValuesFiles.read(chartValues)
+                : JsonNodeFactory.instance.objectNode();
         for (Path file : valuesFiles) {
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("Values file not found: " + file);

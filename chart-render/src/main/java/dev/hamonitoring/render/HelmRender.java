@@ -55,8 +55,16 @@ public final class HelmRender {
     private final List<Path> valuesFiles;
     private final Map<String, String> sets;
 
-    private HelmRender(String chart, boolean local, String version, Path repositoryConfig, String releaseName,
-                       String namespace, String kubeVersion, List<Path> valuesFiles, Map<String, String> sets) {
+    private HelmRender(
+            String chart,
+            boolean local,
+            String version,
+            Path repositoryConfig,
+            String releaseName,
+            String namespace,
+            String kubeVersion,
+            List<Path> valuesFiles,
+            Map<String, String> sets) {
         this.chart = chart;
         this.local = local;
         this.version = version;
@@ -71,8 +79,16 @@ public final class HelmRender {
     /** Starts a render of a chart directory (the one holding Chart.yaml) or a packaged chart ({@code .tgz}). */
     public static HelmRender chart(Path chart) {
         Objects.requireNonNull(chart, "chart");
-        return new HelmRender(chart.toAbsolutePath().normalize().toString(), true, null, null, "monitoring",
-                "monitoring", DEFAULT_KUBE_VERSION, List.of(), Map.of());
+        return new HelmRender(
+                chart.toAbsolutePath().normalize().toString(),
+                true,
+                null,
+                null,
+                "monitoring",
+                "monitoring",
+                DEFAULT_KUBE_VERSION,
+                List.of(),
+                Map.of());
     }
 
     /**
@@ -91,33 +107,58 @@ public final class HelmRender {
             throw new IllegalArgumentException("Not a repository chart reference: '" + reference
                     + "'; expected repo/chart or repo/chart@version, for example ha-monitoring/ha-monitoring@0.2.0");
         }
-        return new HelmRender(name, false, version, null, "monitoring", "monitoring", DEFAULT_KUBE_VERSION, List.of(),
-                Map.of());
+        return new HelmRender(
+                name, false, version, null, "monitoring", "monitoring", DEFAULT_KUBE_VERSION, List.of(), Map.of());
     }
 
     /** {@code --version} of a repository chart; {@code null} takes the newest. */
     public HelmRender version(String version) {
         requireRepository("version");
-        return new HelmRender(chart, local, version, repositoryConfig, releaseName, namespace, kubeVersion, valuesFiles, sets);
+        return new HelmRender(
+                chart, local, version, repositoryConfig, releaseName, namespace, kubeVersion, valuesFiles, sets);
     }
 
     /** {@code --repository-config}: the repositories.yaml that names the repository of {@link #fromRepository}. */
     public HelmRender repositoryConfig(Path repositoryConfig) {
         requireRepository("repositoryConfig");
-        return new HelmRender(chart, local, version, Objects.requireNonNull(repositoryConfig, "repositoryConfig"),
-                releaseName, namespace, kubeVersion, valuesFiles, sets);
+        return new HelmRender(
+                chart,
+                local,
+                version,
+                Objects.requireNonNull(repositoryConfig, "repositoryConfig"),
+                releaseName,
+                namespace,
+                kubeVersion,
+                valuesFiles,
+                sets);
     }
 
     /** {@code helm template <releaseName>}. */
     public HelmRender releaseName(String releaseName) {
-        return new HelmRender(chart, local, version, repositoryConfig, requireText(releaseName, "releaseName"), namespace,
-                kubeVersion, valuesFiles, sets);
+        return new HelmRender(
+                chart,
+                local,
+                version,
+                repositoryConfig,
+                requireText(releaseName, "releaseName"),
+                namespace,
+                kubeVersion,
+                valuesFiles,
+                sets);
     }
 
     /** {@code --namespace}; becomes {@code .Release.Namespace}. */
     public HelmRender namespace(String namespace) {
-        return new HelmRender(chart, local, version, repositoryConfig, releaseName, requireText(namespace, "namespace"),
-                kubeVersion, valuesFiles, sets);
+        return new HelmRender(
+                chart,
+                local,
+                version,
+                repositoryConfig,
+                releaseName,
+                requireText(namespace, "namespace"),
+                kubeVersion,
+                valuesFiles,
+                sets);
     }
 
     /**
@@ -125,8 +166,16 @@ public final class HelmRender {
      * otherwise assumes v1.20.0.
      */
     public HelmRender kubeVersion(String kubeVersion) {
-        return new HelmRender(chart, local, version, repositoryConfig, releaseName, namespace,
-                requireText(kubeVersion, "kubeVersion"), valuesFiles, sets);
+        return new HelmRender(
+                chart,
+                local,
+                version,
+                repositoryConfig,
+                releaseName,
+                namespace,
+                requireText(kubeVersion, "kubeVersion"),
+                valuesFiles,
+                sets);
     }
 
     /** {@code -f file}; repeatable, applied in the order given (later files win). */
@@ -134,8 +183,8 @@ public final class HelmRender {
         Objects.requireNonNull(file, "file");
         List<Path> files = new ArrayList<>(valuesFiles);
         files.add(file.toAbsolutePath().normalize());
-        return new HelmRender(chart, local, version, repositoryConfig, releaseName, namespace, kubeVersion,
-                List.copyOf(files), sets);
+        return new HelmRender(
+                chart, local, version, repositoryConfig, releaseName, namespace, kubeVersion, List.copyOf(files), sets);
     }
 
     /**
@@ -147,7 +196,15 @@ public final class HelmRender {
         Map<String, String> next = new LinkedHashMap<>(sets);
         next.remove(requireText(key, "key"));
         next.put(key, Objects.requireNonNull(value, "value"));
-        return new HelmRender(chart, local, version, repositoryConfig, releaseName, namespace, kubeVersion, valuesFiles,
+        return new HelmRender(
+                chart,
+                local,
+                version,
+                repositoryConfig,
+                releaseName,
+                namespace,
+                kubeVersion,
+                valuesFiles,
                 Collections.unmodifiableMap(next));
     }
 
@@ -196,9 +253,12 @@ public final class HelmRender {
         if (version != null) {
             text.append(' ').append(version);
         }
-        text.append(" (release ").append(releaseName)
-                .append(", namespace ").append(namespace)
-                .append(", kube ").append(kubeVersion);
+        text.append(" (release ")
+                .append(releaseName)
+                .append(", namespace ")
+                .append(namespace)
+                .append(", kube ")
+                .append(kubeVersion);
         if (!valuesFiles.isEmpty()) {
             text.append(", values ").append(valuesFiles);
         }
@@ -219,7 +279,8 @@ public final class HelmRender {
             boolean directory = Files.isRegularFile(path.resolve("Chart.yaml"));
             boolean archive = Files.isRegularFile(path) && chart.endsWith(".tgz");
             if (!directory && !archive) {
-                throw new IllegalArgumentException("Not a chart directory (no Chart.yaml) nor a chart package (.tgz): " + chart);
+                throw new IllegalArgumentException(
+                        "Not a chart directory (no Chart.yaml) nor a chart package (.tgz): " + chart);
             }
         }
         for (Path file : valuesFiles) {
@@ -228,14 +289,16 @@ public final class HelmRender {
             }
             if (file.toString().contains(",")) {
                 // helm-java hands the list to Go as one comma-separated string.
-                throw new IllegalArgumentException("helm-java cannot pass a values file whose path contains a comma: " + file);
+                throw new IllegalArgumentException(
+                        "helm-java cannot pass a values file whose path contains a comma: " + file);
             }
         }
     }
 
     private void requireRepository(String setting) {
         if (local) {
-            throw new IllegalStateException(setting + " applies to a repository chart (fromRepository), not to " + chart);
+            throw new IllegalStateException(
+                    setting + " applies to a repository chart (fromRepository), not to " + chart);
         }
     }
 

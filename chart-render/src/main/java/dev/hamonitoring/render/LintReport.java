@@ -22,7 +22,11 @@ public record LintReport(List<Message> messages, boolean failed) {
     }
 
     /** Lint message severities, as Helm prints them. */
-    public enum Severity { INFO, WARNING, ERROR }
+    public enum Severity {
+        INFO,
+        WARNING,
+        ERROR
+    }
 
     /**
      * One lint message.
@@ -85,6 +89,7 @@ public record LintReport(List<Message> messages, boolean failed) {
 
     @Override
     public String toString() {
-        return (failed ? "lint FAILED" : "lint passed") + messages.stream().map(m -> "\n  " + m).collect(Collectors.joining());
+        return (failed ? "lint FAILED" : "lint passed")
+                + messages.stream().map(m -> "\n  " + m).collect(Collectors.joining());
     }
 }

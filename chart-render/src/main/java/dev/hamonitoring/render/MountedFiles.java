@@ -29,8 +29,7 @@ public final class MountedFiles {
         FAIL
     }
 
-    private MountedFiles() {
-    }
+    private MountedFiles() {}
 
     /**
      * {@code MountedFiles.of(volume, release.objects(), Missing.SKIP)}: path relative to the mount →
@@ -42,16 +41,37 @@ public final class MountedFiles {
         Map<String, String> files = new LinkedHashMap<>();
         String where = "volume " + volume.getName();
         if (volume.getConfigMap() != null) {
-            add(configMap(objects, volume.getConfigMap().getName(), where, missing), volume.getConfigMap().getItems(), files, where, missing);
+            add(
+                    configMap(objects, volume.getConfigMap().getName(), where, missing),
+                    volume.getConfigMap().getItems(),
+                    files,
+                    where,
+                    missing);
         } else if (volume.getSecret() != null) {
-            add(secret(objects, volume.getSecret().getSecretName(), where, missing), volume.getSecret().getItems(), files, where, missing);
+            add(
+                    secret(objects, volume.getSecret().getSecretName(), where, missing),
+                    volume.getSecret().getItems(),
+                    files,
+                    where,
+                    missing);
         } else if (volume.getProjected() != null) {
-            for (VolumeProjection source : volume.getProjected().getSources() == null ? List.<VolumeProjection>of()
+            for (VolumeProjection source : volume.getProjected().getSources() == null
+                    ? List.<VolumeProjection>of()
                     : volume.getProjected().getSources()) {
                 if (source.getConfigMap() != null) {
-                    add(configMap(objects, source.getConfigMap().getName(), where, missing), source.getConfigMap().getItems(), files, where, missing);
+                    add(
+                            configMap(objects, source.getConfigMap().getName(), where, missing),
+                            source.getConfigMap().getItems(),
+                            files,
+                            where,
+                            missing);
                 } else if (source.getSecret() != null) {
-                    add(secret(objects, source.getSecret().getName(), where, missing), source.getSecret().getItems(), files, where, missing);
+                    add(
+                            secret(objects, source.getSecret().getName(), where, missing),
+                            source.getSecret().getItems(),
+                            files,
+                            where,
+                            missing);
                 }
             }
         } else {
@@ -81,27 +101,42 @@ public final class MountedFiles {
         return all;
     }
 
-    private static Optional<Map<String, String>> configMap(List<HasMetadata> objects, String name, String where, Missing missing) {
-        Optional<Map<String, String>> found = objects.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
-                .filter(c -> name.equals(c.getMetadata().getName())).findFirst().map(MountedFiles::data);
+    private static Optional<Map<String, String>> configMap(
+            List<HasMetadata> objects, String name, String where, Missing missing) {
+        Optional<Map<String, String>> found = objects.stream()
+                .filter(ConfigMap.class::isInstance)
+                .map(ConfigMap.class::cast)
+                .filter(c -> name.equals(c.getMetadata().getName()))
+                .findFirst()
+                .map(MountedFiles::data);
         return required(found, "ConfigMap " + name, where, missing);
     }
 
-    private static Optional<Map<String, String>> secret(List<HasMetadata> objects, String name, String where, Missing missing) {
-        Optional<Map<String, String>> found = objects.stream().filter(Secret.class::isInstance).map(Secret.class::cast)
-                .filter(s -> name.equals(s.getMetadata().getName())).findFirst().map(MountedFiles::data);
+    private static Optional<Map<String, String>> secret(
+            List<HasMetadata> objects, String name, String where, Missing missing) {
+        Optional<Map<String, String>> found = objects.stream()
+                .filter(Secret.class::isInstance)
+                .map(Secret.class::cast)
+                .filter(s -> name.equals(s.getMetadata().getName()))
+                .findFirst()
+                .map(MountedFiles::data);
         return required(found, "Secret " + name, where, missing);
     }
 
-    private static Optional<Map<String, String>> required(Optional<Map<String, String>> found, String what, String where, Missing missing) {
+    private static Optional<Map<String, String>> required(
+            Optional<Map<String, String>> found, String what, String where, Missing missing) {
         if (found.isEmpty() && missing == Missing.FAIL) {
             throw new IllegalArgumentException(where + " mounts " + what + ", which is not among the rendered objects");
         }
         return found;
     }
 
-    private static void add(Optional<Map<String, String>> data, List<KeyToPath> items, Map<String, String> files, String where,
-                            Missing missing) {
+    private static void add(
+            Optional<Map<String, String>> data,
+            List<KeyToPath> items,
+            Map<String, String> files,
+            String where,
+            Missing missing) {
         if (data.isEmpty()) {
             return;
         }
@@ -114,8 +149,9 @@ public final class MountedFiles {
             if (value != null) {
                 files.put(item.getPath(), value);
             } else if (missing == Missing.FAIL) {
-                throw new IllegalArgumentException(where + " asks for key " + item.getKey() + ", which the object does not have (keys: "
-                        + data.get().keySet() + ")");
+                throw new IllegalArgumentException(
+                        where + " asks for key " + item.getKey() + ", which the object does not have (keys: "
+                                + data.get().keySet() + ")");
             }
         }
     }

@@ -16,8 +16,7 @@ import java.util.Optional;
 /** The pod template of any workload object: the one place that knows where each kind keeps it. */
 public final class PodTemplates {
 
-    private PodTemplates() {
-    }
+    private PodTemplates() {}
 
     /** {@code PodTemplates.of(statefulSet)}: the template of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob. */
     public static Optional<PodTemplateSpec> of(HasMetadata object) {
@@ -32,7 +31,9 @@ public final class PodTemplates {
             template = r.getSpec().getTemplate();
         } else if (object instanceof Job j && j.getSpec() != null) {
             template = j.getSpec().getTemplate();
-        } else if (object instanceof CronJob c && c.getSpec() != null && c.getSpec().getJobTemplate() != null
+        } else if (object instanceof CronJob c
+                && c.getSpec() != null
+                && c.getSpec().getJobTemplate() != null
                 && c.getSpec().getJobTemplate().getSpec() != null) {
             template = c.getSpec().getJobTemplate().getSpec().getTemplate();
         }

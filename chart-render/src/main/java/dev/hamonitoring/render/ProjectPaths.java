@@ -23,8 +23,7 @@ public final class ProjectPaths {
 
     private static volatile Path root;
 
-    private ProjectPaths() {
-    }
+    private ProjectPaths() {}
 
     /** The repository root (absolute, normalized). */
     public static Path root() {
@@ -49,7 +48,8 @@ public final class ProjectPaths {
             }
         }
         throw new IllegalStateException("Cannot find the ha-monitoring repository root above " + start.toAbsolutePath()
-                + " (looked for charts/ha-monitoring/Chart.yaml or pom.xml next to .mvn/); set -D" + ROOT_PROPERTY + "=<dir>");
+                + " (looked for charts/ha-monitoring/Chart.yaml or pom.xml next to .mvn/); set -D" + ROOT_PROPERTY
+                + "=<dir>");
     }
 
     /** {@code charts/ha-monitoring}: the umbrella chart. */

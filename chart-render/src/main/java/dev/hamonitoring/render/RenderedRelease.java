@@ -33,8 +33,8 @@ public final class RenderedRelease {
     private final List<HasMetadata> objects;
     private final Map<String, List<String>> bySource;
 
-    private RenderedRelease(String manifest, String description, List<HasMetadata> objects,
-                            Map<String, List<String>> bySource) {
+    private RenderedRelease(
+            String manifest, String description, List<HasMetadata> objects, Map<String, List<String>> bySource) {
         this.manifest = manifest;
         this.description = description;
         this.objects = objects;
@@ -71,11 +71,16 @@ public final class RenderedRelease {
         try {
             decoded = SERIALIZATION.unmarshal(document);
         } catch (RuntimeException e) {
-            String hint = String.valueOf(e.getMessage()).contains("Cannot deserialize value of type `java.lang.Integer`")
-                    ? System.lineSeparator() + "Hint: numbers from values are float64 in templates, so 1000000 prints as"
-                            + " 1e+06, which Kubernetes refuses for an integer field; pipe it through int." : "";
-            throw new ChartRenderException("Cannot decode the document from " + origin + " rendered by " + description,
-                    e.getMessage() + hint + System.lineSeparator() + document, e);
+            String hint =
+                    String.valueOf(e.getMessage()).contains("Cannot deserialize value of type `java.lang.Integer`")
+                            ? System.lineSeparator()
+                                    + "Hint: numbers from values are float64 in templates, so 1000000 prints as"
+                                    + " 1e+06, which Kubernetes refuses for an integer field; pipe it through int."
+                            : "";
+            throw new ChartRenderException(
+                    "Cannot decode the document from " + origin + " rendered by " + description,
+                    e.getMessage() + hint + System.lineSeparator() + document,
+                    e);
         }
         List<HasMetadata> result = new ArrayList<>();
         if (decoded instanceof KubernetesResourceList<?> list) {
@@ -90,10 +95,16 @@ public final class RenderedRelease {
     }
 
     private static HasMetadata requireObject(Object decoded, String document, String origin, String description) {
-        if (!(decoded instanceof HasMetadata object) || object.getKind() == null || object.getApiVersion() == null
-                || object.getMetadata() == null || object.getMetadata().getName() == null) {
-            throw new ChartRenderException("Not a Kubernetes object (needs apiVersion, kind and metadata.name) in "
-                    + origin + " rendered by " + description, document, null);
+        if (!(decoded instanceof HasMetadata object)
+                || object.getKind() == null
+                || object.getApiVersion() == null
+                || object.getMetadata() == null
+                || object.getMetadata().getName() == null) {
+            throw new ChartRenderException(
+                    "Not a Kubernetes object (needs apiVersion, kind and metadata.name) in " + origin + " rendered by "
+                            + description,
+                    document,
+                    null);
         }
         return object;
     }
@@ -135,9 +146,9 @@ public final class RenderedRelease {
      *     no such object (or more than one)
      */
     public <T extends HasMetadata> T one(Class<T> type, String name) {
-        return find(type, name).orElseThrow(() -> new AssertionError(
-                "No " + type.getSimpleName() + " named '" + name + "' rendered by " + description + "; "
-                        + available(type.getSimpleName(), all(type))));
+        return find(type, name)
+                .orElseThrow(() -> new AssertionError("No " + type.getSimpleName() + " named '" + name
+                        + "' rendered by " + description + "; " + available(type.getSimpleName(), all(type))));
     }
 
     /** Like {@link #one(Class, String)} for a kind without a model class. */
@@ -165,14 +176,19 @@ public final class RenderedRelease {
     }
 
     private static <T extends HasMetadata> List<T> named(List<T> candidates, String name) {
-        return candidates.stream().filter(o -> name.equals(o.getMetadata().getName())).collect(Collectors.toList());
+        return candidates.stream()
+                .filter(o -> name.equals(o.getMetadata().getName()))
+                .collect(Collectors.toList());
     }
 
     private static String available(String kind, List<? extends HasMetadata> candidates) {
         if (candidates.isEmpty()) {
             return "no " + kind + " was rendered";
         }
-        return kind + " names rendered: " + candidates.stream().map(o -> o.getMetadata().getName())
-                .sorted().collect(Collectors.joining(", "));
+        return kind + " names rendered: "
+                + candidates.stream()
+                        .map(o -> o.getMetadata().getName())
+                        .sorted()
+                        .collect(Collectors.joining(", "));
     }
 }

@@ -37,8 +37,7 @@ public final class TarGz {
     private static final int FCOMMENT = 16;
     private static final int FHCRC = 2;
 
-    private TarGz() {
-    }
+    private TarGz() {}
 
     /** A gzip header without name, time, extra field or comment (a copy; callers may change it). */
     public static byte[] plainGzipHeader() {
@@ -88,8 +87,9 @@ public final class TarGz {
                     }
                 }
                 case '5' -> longName = null; // a directory entry: nothing to keep
-                default -> throw new IllegalArgumentException("Unsupported tar entry type '" + type + "' for "
-                        + ustarName(header) + " (a chart package holds only regular files)");
+                default ->
+                    throw new IllegalArgumentException("Unsupported tar entry type '" + type + "' for "
+                            + ustarName(header) + " (a chart package holds only regular files)");
             }
         }
         return Collections.unmodifiableMap(entries);

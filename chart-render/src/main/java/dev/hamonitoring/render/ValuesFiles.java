@@ -14,8 +14,7 @@ public final class ValuesFiles {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private ValuesFiles() {
-    }
+    private ValuesFiles() {}
 
     /** A values file as a tree; an empty file is an empty map. */
     public static JsonNode read(Path file) {

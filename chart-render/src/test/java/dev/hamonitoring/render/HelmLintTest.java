@@ -27,14 +27,19 @@ class HelmLintTest {
             LintReport report = HelmLint.chart(TinyChart.dir()).run();
 
             assertThat(report.failed()).as(report.toString()).isFalse();
-            assertThat(report.messages()).containsExactly(
-                    new LintReport.Message(LintReport.Severity.INFO, "Chart.yaml: icon is recommended"));
+            assertThat(report.messages())
+                    .containsExactly(
+                            new LintReport.Message(LintReport.Severity.INFO, "Chart.yaml: icon is recommended"));
         }
 
         @Test
         @DisplayName("passes with an environment overlay merged in")
         void withOverlay() {
-            assertThat(HelmLint.chart(TinyChart.dir()).valuesFile(TinyChart.environment("prod")).run().failed()).isFalse();
+            assertThat(HelmLint.chart(TinyChart.dir())
+                            .valuesFile(TinyChart.environment("prod"))
+                            .run()
+                            .failed())
+                    .isFalse();
         }
 
         @Test
@@ -45,7 +50,8 @@ class HelmLintTest {
             LintReport report = HelmLint.chart(TinyChart.dir()).valuesFile(bad).run();
 
             assertThat(report.failed()).isTrue();
-            assertThat(report.errors()).extracting(LintReport.Message::text)
+            assertThat(report.errors())
+                    .extracting(LintReport.Message::text)
                     .anySatisfy(text -> assertThat(text).contains("at '/replicas': minimum: got 0, want 1"));
         }
 
@@ -70,15 +76,20 @@ class HelmLintTest {
         void warningsFailOnlyWhenStrict(@TempDir Path temp) throws IOException {
             Path chart = copyFixture(temp);
             // An invalid object name is a lint WARNING, not an ERROR.
-            Files.writeString(chart.resolve("templates/bad-name.yaml"),
+            Files.writeString(
+                    chart.resolve("templates/bad-name.yaml"),
                     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n");
 
             LintReport strict = HelmLint.chart(chart).run();
             LintReport lenient = HelmLint.chart(chart).strict(false).run();
 
             assertThat(strict.failed()).isTrue();
-            assertThat(strict.warnings()).singleElement().extracting(LintReport.Message::text).asString()
-                    .startsWith("templates/bad-name.yaml: object name does not conform to Kubernetes naming requirements");
+            assertThat(strict.warnings())
+                    .singleElement()
+                    .extracting(LintReport.Message::text)
+                    .asString()
+                    .startsWith(
+                            "templates/bad-name.yaml: object name does not conform to Kubernetes naming requirements");
             assertThat(lenient.failed()).isFalse();
         }
     }
@@ -95,7 +106,8 @@ class HelmLintTest {
             JsonNode base = yaml.readTree("a: {x: 1, y: 2}\nlist: [1, 2]\ngone: 1\nkeep: k\n");
             JsonNode overlay = yaml.readTree("a: {y: 3, z: 4}\nlist: [9]\ngone: null\n");
 
-            assertThat(ValuesFiles.merge(base, overlay)).isEqualTo(yaml.readTree("a: {x: 1, y: 3, z: 4}\nlist: [9]\nkeep: k\n"));
+            assertThat(ValuesFiles.merge(base, overlay))
+                    .isEqualTo(yaml.readTree("a: {x: 1, y: 3, z: 4}\nlist: [9]\nkeep: k\n"));
         }
     }
 
@@ -106,20 +118,24 @@ class HelmLintTest {
         @Test
         @DisplayName("joins multi-line messages and reads bare Error lines as errors")
         void regroup() {
-            LintReport report = LintReport.parse(List.of(
-                    "[INFO] Chart.yaml: icon is recommended",
-                    "[ERROR] templates/: values don't meet the specifications of the schema(s) in the following chart(s):",
-                    "tiny:",
-                    "- at '/replicas': minimum: got 0, want 1",
-                    "",
-                    "Error unable to load chart"), true);
+            LintReport report = LintReport.parse(
+                    List.of(
+                            "[INFO] Chart.yaml: icon is recommended",
+                            "[ERROR] templates/: values don't meet the specifications of the schema(s) in the following chart(s):",
+                            "tiny:",
+                            "- at '/replicas': minimum: got 0, want 1",
+                            "",
+                            "Error unable to load chart"),
+                    true);
 
-            assertThat(report.messages()).containsExactly(
-                    new LintReport.Message(LintReport.Severity.INFO, "Chart.yaml: icon is recommended"),
-                    new LintReport.Message(LintReport.Severity.ERROR,
-                            "templates/: values don't meet the specifications of the schema(s) in the following chart(s):\n"
-                                    + "tiny:\n- at '/replicas': minimum: got 0, want 1"),
-                    new LintReport.Message(LintReport.Severity.ERROR, "unable to load chart"));
+            assertThat(report.messages())
+                    .containsExactly(
+                            new LintReport.Message(LintReport.Severity.INFO, "Chart.yaml: icon is recommended"),
+                            new LintReport.Message(
+                                    LintReport.Severity.ERROR,
+                                    "templates/: values don't meet the specifications of the schema(s) in the following chart(s):\n"
+                                            + "tiny:\n- at '/replicas': minimum: got 0, want 1"),
+                            new LintReport.Message(LintReport.Severity.ERROR, "unable to load chart"));
             assertThat(report.errors()).hasSize(2);
         }
     }

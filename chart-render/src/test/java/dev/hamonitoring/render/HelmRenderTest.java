@@ -43,26 +43,38 @@ class HelmRenderTest {
         @Test
         @DisplayName("renders the umbrella's templates and the subchart's")
         void rendersUmbrellaAndSubchart() {
-            assertThat(release.bySource()).containsOnlyKeys(
-                    "tiny/templates/services.yaml",
-                    "tiny/charts/tinysub/templates/deployment.yaml",
-                    "tiny/templates/statefulset.yaml",
-                    "tiny/templates/database.yaml");
+            assertThat(release.bySource())
+                    .containsOnlyKeys(
+                            "tiny/templates/services.yaml",
+                            "tiny/charts/tinysub/templates/deployment.yaml",
+                            "tiny/templates/statefulset.yaml",
+                            "tiny/templates/database.yaml");
             assertThat(release.bySource().get("tiny/templates/services.yaml")).hasSize(2);
         }
 
         @Test
         @DisplayName("decodes every document into a typed fabric8 object")
         void decodesTypedObjects() {
-            assertThat(release.objects()).extracting(HasMetadata::getKind)
+            assertThat(release.objects())
+                    .extracting(HasMetadata::getKind)
                     .containsExactly("Service", "Service", "Deployment", "StatefulSet", "Cluster");
             StatefulSet prometheus = release.one(StatefulSet.class, "monitoring-prometheus");
             assertThat(prometheus.getSpec().getReplicas()).isEqualTo(2);
-            assertThat(prometheus.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+            assertThat(prometheus
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImage())
                     .isEqualTo("quay.io/prometheus/prometheus:v3.9.1");
-            assertThat(release.all(Service.class)).extracting(s -> s.getSpec().getClusterIP())
+            assertThat(release.all(Service.class))
+                    .extracting(s -> s.getSpec().getClusterIP())
                     .containsExactly(null, "None");
-            assertThat(release.one(Deployment.class, "monitoring-tinysub").getSpec().getReplicas()).isEqualTo(1);
+            assertThat(release.one(Deployment.class, "monitoring-tinysub")
+                            .getSpec()
+                            .getReplicas())
+                    .isEqualTo(1);
         }
 
         @Test
@@ -78,19 +90,26 @@ class HelmRenderTest {
         @Test
         @DisplayName("passes release name and namespace through to the objects")
         void releaseNameAndNamespace() {
-            assertThat(release.objects()).allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("monitoring"));
-            assertThat(release.objects()).allSatisfy(o -> assertThat(o.getMetadata().getName()).startsWith("monitoring-"));
+            assertThat(release.objects())
+                    .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("monitoring"));
+            assertThat(release.objects())
+                    .allSatisfy(o -> assertThat(o.getMetadata().getName()).startsWith("monitoring-"));
         }
 
         @Test
-        @DisplayName("renders against the Kubernetes version ci/binaries/versions.properties pins, not helm-java's v1.20 default")
+        @DisplayName(
+                "renders against the Kubernetes version ci/binaries/versions.properties pins, not helm-java's v1.20 default")
         void defaultKubeVersion() throws IOException {
             Properties pinned = new Properties();
             try (Reader in = Files.newBufferedReader(ProjectPaths.root().resolve("ci/binaries/versions.properties"))) {
                 pinned.load(in);
             }
-            assertThat(HelmRender.DEFAULT_KUBE_VERSION).isEqualTo(pinned.getProperty("kubernetes")).startsWith("v1.");
-            assertThat(release.one(StatefulSet.class, "monitoring-prometheus").getMetadata().getLabels())
+            assertThat(HelmRender.DEFAULT_KUBE_VERSION)
+                    .isEqualTo(pinned.getProperty("kubernetes"))
+                    .startsWith("v1.");
+            assertThat(release.one(StatefulSet.class, "monitoring-prometheus")
+                            .getMetadata()
+                            .getLabels())
                     .containsEntry("kube-version", HelmRender.DEFAULT_KUBE_VERSION)
                     .doesNotContainEntry("kube-version", "v1.20.0");
         }
@@ -98,7 +117,8 @@ class HelmRenderTest {
         @Test
         @DisplayName("keeps the manifest exactly as Helm printed it")
         void rawManifest() {
-            assertThat(release.manifest()).startsWith("---\n# Source: tiny/templates/services.yaml\n")
+            assertThat(release.manifest())
+                    .startsWith("---\n# Source: tiny/templates/services.yaml\n")
                     .contains("# A kind fabric8 has no model class for: must decode as GenericKubernetesResource.")
                     .endsWith("  instances: 3\n");
         }
@@ -113,25 +133,36 @@ class HelmRenderTest {
         void valuesFilesInOrder(@TempDir Path temp) throws IOException {
             Path five = Files.writeString(temp.resolve("five.yaml"), "replicas: 5\n");
 
-            assertThat(replicas(TinyChart.render().valuesFile(TinyChart.environment("prod")).valuesFile(five))).isEqualTo(5);
-            assertThat(replicas(TinyChart.render().valuesFile(five).valuesFile(TinyChart.environment("prod")))).isEqualTo(3);
+            assertThat(replicas(TinyChart.render()
+                            .valuesFile(TinyChart.environment("prod"))
+                            .valuesFile(five)))
+                    .isEqualTo(5);
+            assertThat(replicas(TinyChart.render().valuesFile(five).valuesFile(TinyChart.environment("prod"))))
+                    .isEqualTo(3);
         }
 
         @Test
         @DisplayName("lets an overlay switch a file:// subchart off through its condition")
         void overlayDisablesSubchart() {
-            RenderedRelease dev = TinyChart.render().valuesFile(TinyChart.environment("dev")).render();
+            RenderedRelease dev =
+                    TinyChart.render().valuesFile(TinyChart.environment("dev")).render();
 
             assertThat(dev.all(Deployment.class)).isEmpty();
             assertThat(dev.ofKind("Cluster")).isEmpty();
-            assertThat(dev.one(StatefulSet.class, "monitoring-prometheus").getSpec().getReplicas()).isEqualTo(1);
+            assertThat(dev.one(StatefulSet.class, "monitoring-prometheus")
+                            .getSpec()
+                            .getReplicas())
+                    .isEqualTo(1);
         }
 
         @Test
         @DisplayName("applies set() after values files, typed like --set")
         void setWinsAndIsTyped() {
-            RenderedRelease release = TinyChart.render().valuesFile(TinyChart.environment("prod"))
-                    .set("replicas", "4").set("podAnnotations.owner", "team-a,team-b").render();
+            RenderedRelease release = TinyChart.render()
+                    .valuesFile(TinyChart.environment("prod"))
+                    .set("replicas", "4")
+                    .set("podAnnotations.owner", "team-a,team-b")
+                    .render();
 
             StatefulSet prometheus = release.one(StatefulSet.class, "monitoring-prometheus");
             assertThat(prometheus.getSpec().getReplicas()).isEqualTo(4);
@@ -143,14 +174,25 @@ class HelmRenderTest {
         @DisplayName("never changes the instance it was derived from")
         void immutable() {
             HelmRender base = TinyChart.render();
-            HelmRender derived = base.set("replicas", "7").valuesFile(TinyChart.environment("prod")).kubeVersion("v1.30.0");
+            HelmRender derived = base.set("replicas", "7")
+                    .valuesFile(TinyChart.environment("prod"))
+                    .kubeVersion("v1.30.0");
 
-            assertThat(base.describe()).doesNotContain("replicas").doesNotContain("prod.yaml").contains("v1.34.4");
-            assertThat(derived.describe()).contains("set {replicas=7}").contains("prod.yaml").contains("kube v1.30.0");
+            assertThat(base.describe())
+                    .doesNotContain("replicas")
+                    .doesNotContain("prod.yaml")
+                    .contains("v1.34.4");
+            assertThat(derived.describe())
+                    .contains("set {replicas=7}")
+                    .contains("prod.yaml")
+                    .contains("kube v1.30.0");
         }
 
         private int replicas(HelmRender render) {
-            return render.render().one(StatefulSet.class, "monitoring-prometheus").getSpec().getReplicas();
+            return render.render()
+                    .one(StatefulSet.class, "monitoring-prometheus")
+                    .getSpec()
+                    .getReplicas();
         }
     }
 
@@ -161,8 +203,12 @@ class HelmRenderTest {
         @Test
         @DisplayName("exposes it to templates as .Capabilities.KubeVersion, with or without the v")
         void customKubeVersion() {
-            assertThat(TinyChart.render().kubeVersion("1.30.2").render()
-                    .one(StatefulSet.class, "monitoring-prometheus").getMetadata().getLabels())
+            assertThat(TinyChart.render()
+                            .kubeVersion("1.30.2")
+                            .render()
+                            .one(StatefulSet.class, "monitoring-prometheus")
+                            .getMetadata()
+                            .getLabels())
                     .containsEntry("kube-version", "v1.30.2");
         }
 
@@ -171,7 +217,8 @@ class HelmRenderTest {
         void constraintRefusesOldKubernetes() {
             assertThatThrownBy(() -> TinyChart.render().kubeVersion("v1.20.0").render())
                     .isInstanceOf(ChartRenderException.class)
-                    .hasMessageContaining("chart requires kubeVersion: >=1.25.0-0 which is incompatible with Kubernetes v1.20.0");
+                    .hasMessageContaining(
+                            "chart requires kubeVersion: >=1.25.0-0 which is incompatible with Kubernetes v1.20.0");
         }
     }
 
@@ -215,7 +262,9 @@ class HelmRenderTest {
         @Test
         @DisplayName("a missing values file or chart is reported before calling Helm")
         void missingInputs(@TempDir Path temp) {
-            assertThatThrownBy(() -> TinyChart.render().valuesFile(temp.resolve("nope.yaml")).render())
+            assertThatThrownBy(() -> TinyChart.render()
+                            .valuesFile(temp.resolve("nope.yaml"))
+                            .render())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("Values file not found: " + temp.resolve("nope.yaml"));
             assertThatThrownBy(() -> HelmRender.chart(temp).render())
@@ -263,7 +312,10 @@ class HelmRenderTest {
             Path tgz = packageOf(out);
             HelmRender fromPackage = HelmRender.chart(tgz).valuesFile(TinyChart.environment("prod"));
 
-            assertThat(fromPackage.manifest()).isEqualTo(TinyChart.render().valuesFile(TinyChart.environment("prod")).manifest());
+            assertThat(fromPackage.manifest())
+                    .isEqualTo(TinyChart.render()
+                            .valuesFile(TinyChart.environment("prod"))
+                            .manifest());
             assertThat(fromPackage.describe()).contains(tgz.getFileName().toString());
         }
 
@@ -283,7 +335,8 @@ class HelmRenderTest {
             HelmRender render = HelmRender.fromRepository("served/ha-monitoring@1.2.3");
 
             assertThat(render.describe()).startsWith("served/ha-monitoring 1.2.3 (release monitoring");
-            assertThat(HelmRender.fromRepository("served/ha-monitoring").describe()).startsWith("served/ha-monitoring (release");
+            assertThat(HelmRender.fromRepository("served/ha-monitoring").describe())
+                    .startsWith("served/ha-monitoring (release");
         }
 
         @Test
@@ -307,7 +360,9 @@ class HelmRenderTest {
 
         private Path packageOf(Path dir) {
             try (Stream<Path> files = Files.list(dir)) {
-                return files.filter(f -> f.toString().endsWith(".tgz")).findFirst().orElseThrow();
+                return files.filter(f -> f.toString().endsWith(".tgz"))
+                        .findFirst()
+                        .orElseThrow();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -35,7 +35,8 @@ class ProjectPathsTest {
             Files.writeString(temp.resolve("charts/ha-monitoring/Chart.yaml"), "name: ha-monitoring\n");
             Path deep = Files.createDirectories(temp.resolve("chart-tests/src/test"));
 
-            assertThat(ProjectPaths.findRoot(deep)).isEqualTo(temp.toAbsolutePath().normalize());
+            assertThat(ProjectPaths.findRoot(deep))
+                    .isEqualTo(temp.toAbsolutePath().normalize());
         }
 
         @Test
@@ -46,7 +47,8 @@ class ProjectPathsTest {
             Path module = Files.createDirectories(temp.resolve("chart-tests"));
             Files.writeString(module.resolve("pom.xml"), "<project/>\n");
 
-            assertThat(ProjectPaths.findRoot(module)).isEqualTo(temp.toAbsolutePath().normalize());
+            assertThat(ProjectPaths.findRoot(module))
+                    .isEqualTo(temp.toAbsolutePath().normalize());
         }
 
         @Test

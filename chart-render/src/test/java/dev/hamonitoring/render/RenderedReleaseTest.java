@@ -66,17 +66,27 @@ class RenderedReleaseTest {
         @Test
         @DisplayName("skips comment-only documents and flattens kind: List")
         void objects() {
-            assertThat(RELEASE.objects()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
-                    .containsExactly("Service/web", "Service/web-headless", "ConfigMap/one", "ConfigMap/two", "ServiceMonitor/web");
+            assertThat(RELEASE.objects())
+                    .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                    .containsExactly(
+                            "Service/web",
+                            "Service/web-headless",
+                            "ConfigMap/one",
+                            "ConfigMap/two",
+                            "ServiceMonitor/web");
         }
 
         @Test
         @DisplayName("groups documents by their # Source line, without the empty template")
         void bySource() {
-            assertThat(RELEASE.bySource()).containsOnlyKeys(
-                    "tiny/templates/services.yaml", "tiny/templates/list.yaml", "tiny/templates/monitor.yaml");
-            assertThat(RELEASE.bySource().get("tiny/templates/services.yaml")).hasSize(2)
-                    .first().asString().startsWith("# Source: tiny/templates/services.yaml\napiVersion: v1");
+            assertThat(RELEASE.bySource())
+                    .containsOnlyKeys(
+                            "tiny/templates/services.yaml", "tiny/templates/list.yaml", "tiny/templates/monitor.yaml");
+            assertThat(RELEASE.bySource().get("tiny/templates/services.yaml"))
+                    .hasSize(2)
+                    .first()
+                    .asString()
+                    .startsWith("# Source: tiny/templates/services.yaml\napiVersion: v1");
         }
 
         @Test
@@ -88,9 +98,11 @@ class RenderedReleaseTest {
         @Test
         @DisplayName("refuses a document that is not a Kubernetes object, naming its source")
         void notAnObject() {
-            assertThatThrownBy(() -> RenderedRelease.decode("---\n# Source: x/templates/bad.yaml\nfoo: bar\n", "a bad render"))
+            assertThatThrownBy(() ->
+                            RenderedRelease.decode("---\n# Source: x/templates/bad.yaml\nfoo: bar\n", "a bad render"))
                     .isInstanceOf(ChartRenderException.class)
-                    .hasMessageContaining("Not a Kubernetes object (needs apiVersion, kind and metadata.name) in x/templates/bad.yaml rendered by a bad render")
+                    .hasMessageContaining(
+                            "Not a Kubernetes object (needs apiVersion, kind and metadata.name) in x/templates/bad.yaml rendered by a bad render")
                     .hasMessageContaining("foo: bar");
         }
 
@@ -107,7 +119,8 @@ class RenderedReleaseTest {
                     value: 1e+06
                     """, "a float render"))
                     .isInstanceOf(ChartRenderException.class)
-                    .hasMessageContaining("Cannot decode the document from x/templates/priorityclass.yaml rendered by a float render")
+                    .hasMessageContaining(
+                            "Cannot decode the document from x/templates/priorityclass.yaml rendered by a float render")
                     .hasMessageContaining("Hint: numbers from values are float64 in templates")
                     .hasMessageContaining("value: 1e+06");
         }
@@ -115,9 +128,11 @@ class RenderedReleaseTest {
         @Test
         @DisplayName("refuses YAML that does not parse, naming its source")
         void invalidYaml() {
-            assertThatThrownBy(() -> RenderedRelease.decode("---\n# Source: x/templates/bad.yaml\nkind: [\n", "a bad render"))
+            assertThatThrownBy(() ->
+                            RenderedRelease.decode("---\n# Source: x/templates/bad.yaml\nkind: [\n", "a bad render"))
                     .isInstanceOf(ChartRenderException.class)
-                    .hasMessageContaining("Cannot decode the document from x/templates/bad.yaml rendered by a bad render");
+                    .hasMessageContaining(
+                            "Cannot decode the document from x/templates/bad.yaml rendered by a bad render");
         }
     }
 
@@ -128,14 +143,17 @@ class RenderedReleaseTest {
         @Test
         @DisplayName("all() filters by model class")
         void allByClass() {
-            assertThat(RELEASE.all(Service.class)).extracting(s -> s.getMetadata().getName()).containsExactly("web", "web-headless");
+            assertThat(RELEASE.all(Service.class))
+                    .extracting(s -> s.getMetadata().getName())
+                    .containsExactly("web", "web-headless");
             assertThat(RELEASE.all(StatefulSet.class)).isEmpty();
         }
 
         @Test
         @DisplayName("one() returns the object with that name")
         void oneFound() {
-            assertThat(RELEASE.one(Service.class, "web-headless").getSpec().getClusterIP()).isEqualTo("None");
+            assertThat(RELEASE.one(Service.class, "web-headless").getSpec().getClusterIP())
+                    .isEqualTo("None");
         }
 
         @Test
@@ -143,7 +161,8 @@ class RenderedReleaseTest {
         void oneMissing() {
             assertThatThrownBy(() -> RELEASE.one(Service.class, "api"))
                     .isInstanceOf(AssertionError.class)
-                    .hasMessage("No Service named 'api' rendered by the test manifest; Service names rendered: web, web-headless");
+                    .hasMessage(
+                            "No Service named 'api' rendered by the test manifest; Service names rendered: web, web-headless");
         }
 
         @Test
@@ -151,7 +170,8 @@ class RenderedReleaseTest {
         void oneNoneOfKind() {
             assertThatThrownBy(() -> RELEASE.one(StatefulSet.class, "prometheus"))
                     .isInstanceOf(AssertionError.class)
-                    .hasMessage("No StatefulSet named 'prometheus' rendered by the test manifest; no StatefulSet was rendered");
+                    .hasMessage(
+                            "No StatefulSet named 'prometheus' rendered by the test manifest; no StatefulSet was rendered");
         }
 
         @Test

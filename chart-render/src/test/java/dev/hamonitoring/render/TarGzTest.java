@@ -34,29 +34,35 @@ class TarGzTest {
         void roundTrip() {
             Map<String, byte[]> read = TarGz.read(TarGz.write(files(), 1_700_000_000L, TarGz.plainGzipHeader()));
             assertThat(read.keySet()).containsExactlyElementsOf(files().keySet());
-            files().forEach((path, content) -> assertThat(read.get(path)).as(path).isEqualTo(content));
+            files().forEach((path, content) ->
+                    assertThat(read.get(path)).as(path).isEqualTo(content));
         }
 
         @Test
         @DisplayName("are byte-identical for the same files and time, and differ for another time")
         void reproducible() {
             byte[] first = TarGz.write(files(), 1_700_000_000L, TarGz.plainGzipHeader());
-            assertThat(TarGz.write(files(), 1_700_000_000L, TarGz.plainGzipHeader())).isEqualTo(first);
-            assertThat(TarGz.write(files(), 1_700_000_001L, TarGz.plainGzipHeader())).isNotEqualTo(first);
+            assertThat(TarGz.write(files(), 1_700_000_000L, TarGz.plainGzipHeader()))
+                    .isEqualTo(first);
+            assertThat(TarGz.write(files(), 1_700_000_001L, TarGz.plainGzipHeader()))
+                    .isNotEqualTo(first);
         }
 
         @Test
         @DisplayName("keep paths longer than 100 characters through the ustar prefix field")
         void longPaths() {
             String path = "demo/" + "deep/".repeat(25) + "file.yaml";
-            Map<String, byte[]> read = TarGz.read(TarGz.write(Map.of(path, new byte[] {1}), 0, TarGz.plainGzipHeader()));
+            Map<String, byte[]> read =
+                    TarGz.read(TarGz.write(Map.of(path, new byte[] {1}), 0, TarGz.plainGzipHeader()));
             assertThat(read).containsOnlyKeys(path);
         }
 
         @Test
         @DisplayName("keep the gzip header they are given (Helm's extra field and comment)")
         void gzipHeader() {
-            byte[] helmLike = {0x1f, (byte) 0x8b, 8, 0x14, 0, 0, 0, 0, 0, (byte) 0xff, 2, 0, 'h', 'i', 'H', 'e', 'l', 'm', 0};
+            byte[] helmLike = {
+                0x1f, (byte) 0x8b, 8, 0x14, 0, 0, 0, 0, 0, (byte) 0xff, 2, 0, 'h', 'i', 'H', 'e', 'l', 'm', 0
+            };
             byte[] tgz = TarGz.write(files(), 0, helmLike);
             assertThat(TarGz.gzipHeader(tgz)).isEqualTo(helmLike);
             assertThat(TarGz.read(tgz)).containsOnlyKeys(files().keySet());
@@ -74,8 +80,12 @@ class TarGzTest {
             String record = " path=" + longName + "\n";
             int length = record.length() + 3;
             byte[] pax = (length + record).getBytes(StandardCharsets.UTF_8);
-            byte[] tar = concat(rawHeader("PaxHeaders/x", pax.length, 'x'), pad(pax),
-                    rawHeader("short-name", 2, '0'), pad(new byte[] {'o', 'k'}), new byte[1024]);
+            byte[] tar = concat(
+                    rawHeader("PaxHeaders/x", pax.length, 'x'),
+                    pad(pax),
+                    rawHeader("short-name", 2, '0'),
+                    pad(new byte[] {'o', 'k'}),
+                    new byte[1024]);
             assertThat(TarGz.read(gzip(tar))).containsOnlyKeys(longName);
         }
 

@@ -10,8 +10,7 @@ import java.nio.file.Path;
  */
 final class TinyChart {
 
-    private TinyChart() {
-    }
+    private TinyChart() {}
 
     static Path dir() {
         return ProjectPaths.root().resolve("chart-render/src/test/resources/fixtures/tiny-chart");

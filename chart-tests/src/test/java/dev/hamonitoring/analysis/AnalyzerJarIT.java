@@ -37,8 +37,7 @@ class AnalyzerJarIT {
     private static final Path JAR = ProjectPaths.root().resolve("ha-analyzer/target/ha-analyzer.jar");
 
     /** Exit code and output of one run. */
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private ServedRepository repository;
     private Path packagedOverlay;
@@ -53,7 +52,9 @@ class AnalyzerJarIT {
         repository = ServedRepository.serve(ReleaseFixtures.repository().directory());
         packagedOverlay = ReleaseFixtures.currentPackageDir().resolve("environments/prod.yaml");
         servedManifest = HelmRender.fromRepository(repository.chart("ha-monitoring") + "@" + ProjectVersion.version())
-                .repositoryConfig(repository.repositoryConfig()).valuesFile(packagedOverlay).manifest();
+                .repositoryConfig(repository.repositoryConfig())
+                .valuesFile(packagedOverlay)
+                .manifest();
     }
 
     @AfterAll
@@ -64,16 +65,22 @@ class AnalyzerJarIT {
     }
 
     private Run java(Path workDir, String stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(outside, "out", ".txt");
         Path err = Files.createTempFile(outside, "err", ".txt");
-        Process process = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         try (OutputStream in = process.getOutputStream()) {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
         }
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the jar finishes").isTrue();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS))
+                .as("the jar finishes")
+                .isTrue();
         return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
@@ -82,11 +89,18 @@ class AnalyzerJarIT {
     class InCheckout {
 
         @Test
-        @DisplayName("reports prod (the default overlay) with exit 0, and with a values file that drops a budget, exit 1")
+        @DisplayName(
+                "reports prod (the default overlay) with exit 0, and with a values file that drops a budget, exit 1")
         void valuesFiles() throws Exception {
             Run prod = java(ProjectPaths.root(), "");
-            Run broken = java(ProjectPaths.root(), "", "-f",
-                    ProjectPaths.root().resolve("ha-analyzer/src/test/resources/analysis/pod-disruption-budgets--prometheus-without-pdb.yaml").toString());
+            Run broken = java(
+                    ProjectPaths.root(),
+                    "",
+                    "-f",
+                    ProjectPaths.root()
+                            .resolve(
+                                    "ha-analyzer/src/test/resources/analysis/pod-disruption-budgets--prometheus-without-pdb.yaml")
+                            .toString());
 
             assertThat(prod.exit()).as(prod.out() + prod.err()).isZero();
             assertThat(prod.out()).contains("HA report: overlay prod", "Findings: none");
@@ -111,7 +125,8 @@ class AnalyzerJarIT {
         @Test
         @DisplayName("fails that manifest once its Prometheus budget is gone, naming the check")
         void brokenManifest() throws Exception {
-            String broken = withoutDocument(servedManifest, "kind: PodDisruptionBudget", "name: monitoring-prometheus\n");
+            String broken =
+                    withoutDocument(servedManifest, "kind: PodDisruptionBudget", "name: monitoring-prometheus\n");
             Run run = java(outside, broken, "-", "-f", packagedOverlay.toString(), "--json");
 
             assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
@@ -122,8 +137,15 @@ class AnalyzerJarIT {
         @Test
         @DisplayName("renders repo/chart@version itself through the repository config, like the served manifest")
         void repositoryChart() throws Exception {
-            Run run = java(outside, "", "--chart", repository.chart("ha-monitoring") + "@" + ProjectVersion.version(),
-                    "--repository-config", repository.repositoryConfig().toString(), "-f", packagedOverlay.toString());
+            Run run = java(
+                    outside,
+                    "",
+                    "--chart",
+                    repository.chart("ha-monitoring") + "@" + ProjectVersion.version(),
+                    "--repository-config",
+                    repository.repositoryConfig().toString(),
+                    "-f",
+                    packagedOverlay.toString());
 
             assertThat(run.exit()).as(run.out() + run.err()).isZero();
             assertThat(run.out()).contains("of " + repository.chart("ha-monitoring"), "Findings: none");

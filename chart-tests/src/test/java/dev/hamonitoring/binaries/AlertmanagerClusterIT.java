@@ -63,6 +63,7 @@ class AlertmanagerClusterIT {
     static final long WATCH_SECONDS = 45;
     /** After a restarted replica receives the alerts: group_wait 2s + at most 2 x 15s of peer wait + margin. */
     static final long REJOIN_WATCH_SECONDS = 35;
+
     static final TestTimings TIMINGS = TestTimings.asRendered().prometheusIntervals("2s", "2s");
 
     private RenderedRelease release;
@@ -114,7 +115,11 @@ class AlertmanagerClusterIT {
     /** Which replica sent a notification: its externalURL carries its loopback web port. */
     private String sender(WebhookReceiver.Notification notification) {
         int port = URI.create(notification.body().path("externalURL").asText()).getPort();
-        return alertmanagers.stream().filter(p -> p.port(9093) == port).map(Stack.Pod::name).findFirst().orElse("port " + port);
+        return alertmanagers.stream()
+                .filter(p -> p.port(9093) == port)
+                .map(Stack.Pod::name)
+                .findFirst()
+                .orElse("port " + port);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -127,23 +132,37 @@ class AlertmanagerClusterIT {
         @Test
         @DisplayName("passes amtool check-config, for the test's receiver and for plain prod")
         void amtool() throws Exception {
-            RenderedRelease prod = HelmRender.chart(ProjectPaths.umbrellaChart()).valuesFile(ProjectPaths.environment("prod")).render();
+            RenderedRelease prod = HelmRender.chart(ProjectPaths.umbrellaChart())
+                    .valuesFile(ProjectPaths.environment("prod"))
+                    .render();
             List<String> lines = new ArrayList<>();
-            for (Map.Entry<String, RenderedRelease> entry : List.of(Map.entry("binaries", release), Map.entry("prod", prod))) {
+            for (Map.Entry<String, RenderedRelease> entry :
+                    List.of(Map.entry("binaries", release), Map.entry("prod", prod))) {
                 Secret secret = entry.getValue().one(Secret.class, "monitoring-alertmanager");
                 String config = secret.getStringData().get("alertmanager.yml");
-                LoopbackNetwork check = new LoopbackNetwork(entry.getValue(), stack.network().root().resolve("amtool-" + entry.getKey()), "cluster.local");
-                LoopbackPod pod = check.declareReplicas("monitoring-alertmanager", 1).get(0);
-                ConfigRewrite paths = AlertmanagerConfigRewrite.pathsOnly(config, check, pod, "alertmanager", "/etc/alertmanager/config/alertmanager.yml");
-                assertThat(paths.rewrites()).as("the rendered config has no paths to translate").isEmpty();
+                LoopbackNetwork check = new LoopbackNetwork(
+                        entry.getValue(), stack.network().root().resolve("amtool-" + entry.getKey()), "cluster.local");
+                LoopbackPod pod =
+                        check.declareReplicas("monitoring-alertmanager", 1).get(0);
+                ConfigRewrite paths = AlertmanagerConfigRewrite.pathsOnly(
+                        config, check, pod, "alertmanager", "/etc/alertmanager/config/alertmanager.yml");
+                assertThat(paths.rewrites())
+                        .as("the rendered config has no paths to translate")
+                        .isEmpty();
                 Path file = pod.directory().resolve("alertmanager.yml");
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, config, StandardCharsets.UTF_8); // exactly as rendered
-                Stack.ToolResult result = stack.run("amtool-check-config-" + entry.getKey(), "amtool", pod.directory(), Duration.ofSeconds(60),
-                        "check-config", file.toString());
+                Stack.ToolResult result = stack.run(
+                        "amtool-check-config-" + entry.getKey(),
+                        "amtool",
+                        pod.directory(),
+                        Duration.ofSeconds(60),
+                        "check-config",
+                        file.toString());
                 assertThat(result.exitCode()).as(result.toString()).isZero();
                 assertThat(result.output()).contains("SUCCESS");
-                lines.add(entry.getKey() + ": exit 0, receivers " + Yaml.read(config, "am").path("receivers").findValuesAsText("name"));
+                lines.add(entry.getKey() + ": exit 0, receivers "
+                        + Yaml.read(config, "am").path("receivers").findValuesAsText("name"));
             }
             Summary.line("amtool check-config", String.join("; ", lines));
         }
@@ -152,10 +171,15 @@ class AlertmanagerClusterIT {
         @DisplayName("is run with only the webhook address changed")
         void onlyTheWebhookAddressChanges() {
             for (Stack.Pod pod : alertmanagers) {
-                ConfigRewrite config = stack.rewrite().fileRewrite(Path.of(pod.rendered("alertmanager").flag("--config.file").orElseThrow())).orElseThrow();
+                ConfigRewrite config = stack.rewrite()
+                        .fileRewrite(Path.of(pod.rendered("alertmanager")
+                                .flag("--config.file")
+                                .orElseThrow()))
+                        .orElseThrow();
                 assertThat(config.unaccountedDifferences()).isEmpty();
                 assertThat(config.changedAt()).containsOnlyKeys("receivers[0].webhook_configs[0].url");
-                assertThat(pod.rendered("alertmanager").rewrites(Rewrite.Kind.TIMING)).isEmpty();
+                assertThat(pod.rendered("alertmanager").rewrites(Rewrite.Kind.TIMING))
+                        .isEmpty();
             }
         }
     }
@@ -172,27 +196,53 @@ class AlertmanagerClusterIT {
         void threePeers() {
             List<String> seen = new ArrayList<>();
             for (Stack.Pod pod : alertmanagers) {
-                JsonNode status = await(pod.name() + " sees three peers and has settled").atMost(Duration.ofSeconds(90))
-                        .pollInterval(Duration.ofMillis(500)).until(() -> api(pod).status(), s -> s.path("cluster").path("peers").size() == 3
-                                && s.path("cluster").path("status").asText().equals("ready"));
+                JsonNode status = await(pod.name() + " sees three peers and has settled")
+                        .atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(
+                                () -> api(pod).status(),
+                                s -> s.path("cluster").path("peers").size() == 3
+                                        && s.path("cluster")
+                                                .path("status")
+                                                .asText()
+                                                .equals("ready"));
                 List<String> peers = new ArrayList<>();
-                status.path("cluster").path("peers").forEach(p -> peers.add(p.path("name").asText()));
+                status.path("cluster")
+                        .path("peers")
+                        .forEach(p -> peers.add(p.path("name").asText()));
                 assertThat(peers).doesNotHaveDuplicates();
                 List<String> addresses = new ArrayList<>();
-                status.path("cluster").path("peers").forEach(p -> addresses.add(p.path("address").asText()));
-                assertThat(addresses).containsExactlyInAnyOrderElementsOf(
-                        alertmanagers.stream().map(a -> "127.0.0.1:" + a.port(9094)).toList());
+                status.path("cluster")
+                        .path("peers")
+                        .forEach(p -> addresses.add(p.path("address").asText()));
+                assertThat(addresses)
+                        .containsExactlyInAnyOrderElementsOf(alertmanagers.stream()
+                                .map(a -> "127.0.0.1:" + a.port(9094))
+                                .toList());
                 seen.add(pod.name() + "=" + peers.size());
             }
-            assertThat(alertmanagers.get(0).rendered("alertmanager").args()).filteredOn(a -> a.startsWith("--cluster.peer=")).hasSize(3);
+            assertThat(alertmanagers.get(0).rendered("alertmanager").args())
+                    .filteredOn(a -> a.startsWith("--cluster.peer="))
+                    .hasSize(3);
             // What the chart's AlertmanagerClusterDegraded rule reads, scraped through the chart's own job.
             Api.Query api = new Api.Query(prometheus.get(0).http(9090, ""));
-            Api.QueryResult members = await("Prometheus scrapes alertmanager_cluster_members of every replica").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(500)).until(() -> api.instant("alertmanager_cluster_members{job=\"ha-monitoring\"}", false),
-                            r -> r.series().size() == 3 && r.series().stream().allMatch(x -> x.samples().get(0)[1] == 3));
-            assertThat(members.series()).allMatch(x -> "alertmanager".equals(x.labels().get("component")));
-            Summary.line("Alertmanager cluster", "peers per replica: " + seen + "; alertmanager_cluster_members scraped by the chart's job: "
-                    + members.series().stream().map(x -> x.labels().get("pod") + "=" + (int) x.samples().get(0)[1]).toList());
+            Api.QueryResult members = await("Prometheus scrapes alertmanager_cluster_members of every replica")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(
+                            () -> api.instant("alertmanager_cluster_members{job=\"ha-monitoring\"}", false),
+                            r -> r.series().size() == 3
+                                    && r.series().stream()
+                                            .allMatch(x -> x.samples().get(0)[1] == 3));
+            assertThat(members.series())
+                    .allMatch(x -> "alertmanager".equals(x.labels().get("component")));
+            Summary.line(
+                    "Alertmanager cluster",
+                    "peers per replica: " + seen + "; alertmanager_cluster_members scraped by the chart's job: "
+                            + members.series().stream()
+                                    .map(x -> x.labels().get("pod") + "="
+                                            + (int) x.samples().get(0)[1])
+                                    .toList());
         }
     }
 
@@ -204,33 +254,64 @@ class AlertmanagerClusterIT {
     class Notifications {
 
         @Test
-        @DisplayName("sends to all three Alertmanagers, each holds the Watchdog alert once, and the webhook gets exactly one notification")
+        @DisplayName(
+                "sends to all three Alertmanagers, each holds the Watchdog alert once, and the webhook gets exactly one notification")
         void watchdogOnce() {
             for (Stack.Pod pod : prometheus) {
-                Api.Response response = await(pod.name() + " discovers three Alertmanagers").atMost(Duration.ofSeconds(30))
-                        .until(() -> Api.get(pod.http(9090, "/api/v1/alertmanagers")),
-                                r -> r.json() != null && r.json().path("data").path("activeAlertmanagers").size() == 3);
+                Api.Response response = await(pod.name() + " discovers three Alertmanagers")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(
+                                () -> Api.get(pod.http(9090, "/api/v1/alertmanagers")),
+                                r -> r.json() != null
+                                        && r.json()
+                                                        .path("data")
+                                                        .path("activeAlertmanagers")
+                                                        .size()
+                                                == 3);
                 List<String> urls = new ArrayList<>();
-                response.json().path("data").path("activeAlertmanagers").forEach(a -> urls.add(a.path("url").asText()));
-                assertThat(urls).containsExactlyInAnyOrderElementsOf(
-                        alertmanagers.stream().map(a -> "http://127.0.0.1:" + a.port(9093) + "/api/v2/alerts").toList());
+                response.json()
+                        .path("data")
+                        .path("activeAlertmanagers")
+                        .forEach(a -> urls.add(a.path("url").asText()));
+                assertThat(urls)
+                        .containsExactlyInAnyOrderElementsOf(alertmanagers.stream()
+                                .map(a -> "http://127.0.0.1:" + a.port(9093) + "/api/v2/alerts")
+                                .toList());
             }
             for (Stack.Pod pod : alertmanagers) {
-                List<JsonNode> watchdog = await(pod.name() + " receives Watchdog").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                List<JsonNode> watchdog = await(pod.name() + " receives Watchdog")
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
                         .until(() -> api(pod).alerts("Watchdog"), a -> !a.isEmpty());
-                assertThat(watchdog).as("both Prometheus replicas' Watchdog is one alert (replica label dropped)").hasSize(1);
-                assertThat(watchdog.get(0).path("labels").has(ThanosDeduplicationIT.REPLICA_LABEL)).isFalse();
+                assertThat(watchdog)
+                        .as("both Prometheus replicas' Watchdog is one alert (replica label dropped)")
+                        .hasSize(1);
+                assertThat(watchdog.get(0).path("labels").has(ThanosDeduplicationIT.REPLICA_LABEL))
+                        .isFalse();
             }
-            WebhookReceiver.Notification first = await("the webhook receives Watchdog").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(250)).until(() -> webhook.forAlert("Watchdog"), n -> !n.isEmpty()).get(0);
-            await("no second Watchdog notification for " + WATCH_SECONDS + "s").during(Duration.ofSeconds(WATCH_SECONDS))
-                    .atMost(Duration.ofSeconds(WATCH_SECONDS + 5)).pollInterval(Duration.ofMillis(250))
+            WebhookReceiver.Notification first = await("the webhook receives Watchdog")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> webhook.forAlert("Watchdog"), n -> !n.isEmpty())
+                    .get(0);
+            await("no second Watchdog notification for " + WATCH_SECONDS + "s")
+                    .during(Duration.ofSeconds(WATCH_SECONDS))
+                    .atMost(Duration.ofSeconds(WATCH_SECONDS + 5))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> webhook.forAlert("Watchdog").size() == 1);
             assertThat(first.alertNames()).containsExactly("Watchdog");
-            assertThat(first.body().path("alerts").get(0).path("labels").has(ThanosDeduplicationIT.REPLICA_LABEL)).isFalse();
-            Summary.line("Watchdog", String.format("held by %d of 3 Alertmanagers; first notification %.1fs after the stack was ready,"
-                            + " sent by %s; webhook notifications %d in the %ds after the first", alertmanagers.size(),
-                    Duration.between(started, first.at()).toMillis() / 1000.0, sender(first), webhook.forAlert("Watchdog").size(), WATCH_SECONDS));
+            assertThat(first.body().path("alerts").get(0).path("labels").has(ThanosDeduplicationIT.REPLICA_LABEL))
+                    .isFalse();
+            Summary.line(
+                    "Watchdog",
+                    String.format(
+                            "held by %d of 3 Alertmanagers; first notification %.1fs after the stack was ready,"
+                                    + " sent by %s; webhook notifications %d in the %ds after the first",
+                            alertmanagers.size(),
+                            Duration.between(started, first.at()).toMillis() / 1000.0,
+                            sender(first),
+                            webhook.forAlert("Watchdog").size(),
+                            WATCH_SECONDS));
         }
     }
 
@@ -242,44 +323,78 @@ class AlertmanagerClusterIT {
     class Failover {
 
         @Test
-        @DisplayName("a new alert is still notified exactly once, and a silence created on one replica is shown and honoured by the other")
+        @DisplayName(
+                "a new alert is still notified exactly once, and a silence created on one replica is shown and honoured by the other")
         void killedReplica() {
             // Kill the replica that sent Watchdog: the one the others defer to.
             String watchdogSender = sender(webhook.forAlert("Watchdog").get(0));
-            killed = alertmanagers.stream().filter(p -> p.name().equals(watchdogSender)).findFirst().orElse(alertmanagers.get(0));
-            List<Stack.Pod> survivors = alertmanagers.stream().filter(p -> p != killed).toList();
+            killed = alertmanagers.stream()
+                    .filter(p -> p.name().equals(watchdogSender))
+                    .findFirst()
+                    .orElse(alertmanagers.get(0));
+            List<Stack.Pod> survivors =
+                    alertmanagers.stream().filter(p -> p != killed).toList();
             Instant killedAt = Instant.now();
             killed.kill();
 
             // A silence on one survivor, visible on the other through gossip.
             silenceId = api(survivors.get(0)).silence("HaTestSilenced", "binary test: must suppress on every replica");
-            await("the other survivor shows the silence").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+            await("the other survivor shows the silence")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> ids(api(survivors.get(1)).silences()).contains(silenceId));
 
             // Both alerts fire at the same time; Prometheus sends them to the survivors (and fails on the killed one).
             exporter.trigger("after-failover", 1);
             exporter.trigger("silenced", 1);
             for (Stack.Pod pod : survivors) {
-                JsonNode silenced = await(pod.name() + " holds HaTestSilenced, suppressed").atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofMillis(500)).until(() -> api(pod).alerts("HaTestSilenced"),
-                                a -> a.size() == 1 && a.get(0).path("status").path("state").asText().equals("suppressed")).get(0);
-                assertThat(silenced.path("status").path("silencedBy")).extracting(JsonNode::asText).containsExactly(silenceId);
+                JsonNode silenced = await(pod.name() + " holds HaTestSilenced, suppressed")
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(
+                                () -> api(pod).alerts("HaTestSilenced"),
+                                a -> a.size() == 1
+                                        && a.get(0)
+                                                .path("status")
+                                                .path("state")
+                                                .asText()
+                                                .equals("suppressed"))
+                        .get(0);
+                assertThat(silenced.path("status").path("silencedBy"))
+                        .extracting(JsonNode::asText)
+                        .containsExactly(silenceId);
             }
-            WebhookReceiver.Notification first = await("the webhook receives HaTestAfterFailover").atMost(Duration.ofSeconds(90))
-                    .pollInterval(Duration.ofMillis(250)).until(() -> webhook.forAlert("HaTestAfterFailover"), n -> !n.isEmpty()).get(0);
+            WebhookReceiver.Notification first = await("the webhook receives HaTestAfterFailover")
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> webhook.forAlert("HaTestAfterFailover"), n -> !n.isEmpty())
+                    .get(0);
             Duration toNotification = Duration.between(killedAt, first.at());
             await("no duplicate of HaTestAfterFailover and no HaTestSilenced for " + WATCH_SECONDS + "s")
-                    .during(Duration.ofSeconds(WATCH_SECONDS)).atMost(Duration.ofSeconds(WATCH_SECONDS + 5)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> webhook.forAlert("HaTestAfterFailover").size() == 1 && webhook.forAlert("HaTestSilenced").isEmpty());
+                    .during(Duration.ofSeconds(WATCH_SECONDS))
+                    .atMost(Duration.ofSeconds(WATCH_SECONDS + 5))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> webhook.forAlert("HaTestAfterFailover").size() == 1
+                            && webhook.forAlert("HaTestSilenced").isEmpty());
             assertThat(survivors).allMatch(p -> {
                 List<String> peers = api(p).peers();
                 return peers.size() >= 2;
             });
-            Summary.line("Alertmanager kill", String.format("killed %s (the Watchdog sender); HaTestAfterFailover notifications %d"
-                            + " (first %.1fs after the kill, sent by %s); silence %s created on %s, shown on %s; HaTestSilenced"
-                            + " notifications %d; watched %ds",
-                    killed.name(), webhook.forAlert("HaTestAfterFailover").size(), toNotification.toMillis() / 1000.0, sender(first),
-                    silenceId, survivors.get(0).name(), survivors.get(1).name(), webhook.forAlert("HaTestSilenced").size(), WATCH_SECONDS));
+            Summary.line(
+                    "Alertmanager kill",
+                    String.format(
+                            "killed %s (the Watchdog sender); HaTestAfterFailover notifications %d"
+                                    + " (first %.1fs after the kill, sent by %s); silence %s created on %s, shown on %s; HaTestSilenced"
+                                    + " notifications %d; watched %ds",
+                            killed.name(),
+                            webhook.forAlert("HaTestAfterFailover").size(),
+                            toNotification.toMillis() / 1000.0,
+                            sender(first),
+                            silenceId,
+                            survivors.get(0).name(),
+                            survivors.get(1).name(),
+                            webhook.forAlert("HaTestSilenced").size(),
+                            WATCH_SECONDS));
         }
     }
 
@@ -291,30 +406,51 @@ class AlertmanagerClusterIT {
     class Rejoin {
 
         @Test
-        @DisplayName("rejoins the cluster, learns the silence, and sends nothing again: one notification per group over the whole test")
+        @DisplayName(
+                "rejoins the cluster, learns the silence, and sends nothing again: one notification per group over the whole test")
         void rejoins() {
             Instant restart = killed.restart();
             for (Stack.Pod pod : alertmanagers) {
-                await(pod.name() + " sees three peers again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                await(pod.name() + " sees three peers again")
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
                         .until(() -> api(pod).peers().size() == 3);
             }
-            await("the restarted replica knows the silence").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+            await("the restarted replica knows the silence")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> ids(api(killed).silences()).contains(silenceId));
             Duration rejoin = Duration.between(restart, Instant.now());
-            // Prometheus re-sends firing alerts every minute (--rules.alert.resend-delay): once the restarted replica holds them
+            // Prometheus re-sends firing alerts every minute (--rules.alert.resend-delay): once the restarted replica
+            // holds them
             // again, it must not notify them a second time, whatever its new position (at most 2 x 15s of peer wait).
-            await("the restarted replica receives the firing alerts again").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> !api(killed).alerts("Watchdog").isEmpty() && !api(killed).alerts("HaTestAfterFailover").isEmpty());
+            await("the restarted replica receives the firing alerts again")
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> !api(killed).alerts("Watchdog").isEmpty()
+                            && !api(killed).alerts("HaTestAfterFailover").isEmpty());
             Duration toAlerts = Duration.between(restart, Instant.now());
-            await("no notification from the restarted replica for " + REJOIN_WATCH_SECONDS + "s").during(Duration.ofSeconds(REJOIN_WATCH_SECONDS))
-                    .atMost(Duration.ofSeconds(REJOIN_WATCH_SECONDS + 5)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> webhook.forAlert("Watchdog").size() == 1 && webhook.forAlert("HaTestAfterFailover").size() == 1
+            await("no notification from the restarted replica for " + REJOIN_WATCH_SECONDS + "s")
+                    .during(Duration.ofSeconds(REJOIN_WATCH_SECONDS))
+                    .atMost(Duration.ofSeconds(REJOIN_WATCH_SECONDS + 5))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> webhook.forAlert("Watchdog").size() == 1
+                            && webhook.forAlert("HaTestAfterFailover").size() == 1
                             && webhook.forAlert("HaTestSilenced").isEmpty());
-            Map<String, Long> perGroup = webhook.all().stream().collect(Collectors.groupingBy(WebhookReceiver.Notification::alertname, Collectors.counting()));
+            Map<String, Long> perGroup = webhook.all().stream()
+                    .collect(Collectors.groupingBy(WebhookReceiver.Notification::alertname, Collectors.counting()));
             assertThat(perGroup).containsExactlyInAnyOrderEntriesOf(Map.of("Watchdog", 1L, "HaTestAfterFailover", 1L));
-            Summary.line("Alertmanager rejoin", String.format("%s back with 3 peers and the silence in %.1fs, holding the firing alerts"
-                    + " again after %.1fs, then no notification for %ds; notifications over the whole test per group %s; started %s",
-                    killed.name(), rejoin.toMillis() / 1000.0, toAlerts.toMillis() / 1000.0, REJOIN_WATCH_SECONDS, perGroup, stack.startTimes()));
+            Summary.line(
+                    "Alertmanager rejoin",
+                    String.format(
+                            "%s back with 3 peers and the silence in %.1fs, holding the firing alerts"
+                                    + " again after %.1fs, then no notification for %ds; notifications over the whole test per group %s; started %s",
+                            killed.name(),
+                            rejoin.toMillis() / 1000.0,
+                            toAlerts.toMillis() / 1000.0,
+                            REJOIN_WATCH_SECONDS,
+                            perGroup,
+                            stack.startTimes()));
         }
     }
 

@@ -15,17 +15,24 @@ import java.util.Set;
  */
 public final class AlertmanagerConfigRewrite {
 
-    private AlertmanagerConfigRewrite() {
-    }
+    private AlertmanagerConfigRewrite() {}
 
     /** Paths only, for {@code amtool check-config}. */
-    public static ConfigRewrite pathsOnly(String yaml, LoopbackNetwork network, LoopbackPod pod, String container, String file) {
-        return rewrite(yaml, new ConfigRewrite.Context(network, pod, pod.container(container), file, TestTimings.asRendered()), false);
+    public static ConfigRewrite pathsOnly(
+            String yaml, LoopbackNetwork network, LoopbackPod pod, String container, String file) {
+        return rewrite(
+                yaml,
+                new ConfigRewrite.Context(network, pod, pod.container(container), file, TestTimings.asRendered()),
+                false);
     }
 
     /** Paths and receiver addresses, for an Alertmanager process. */
-    public static ConfigRewrite forProcess(String yaml, LoopbackNetwork network, LoopbackPod pod, String container, String file) {
-        return rewrite(yaml, new ConfigRewrite.Context(network, pod, pod.container(container), file, TestTimings.asRendered()), true);
+    public static ConfigRewrite forProcess(
+            String yaml, LoopbackNetwork network, LoopbackPod pod, String container, String file) {
+        return rewrite(
+                yaml,
+                new ConfigRewrite.Context(network, pod, pod.container(container), file, TestTimings.asRendered()),
+                true);
     }
 
     static ConfigRewrite rewrite(String yaml, ConfigRewrite.Context context, boolean full) {
@@ -44,8 +51,9 @@ public final class AlertmanagerConfigRewrite {
                         continue;
                     }
                     if (!key.equals("webhook_configs")) {
-                        throw new LoopbackRewriteException(context.where(path) + ": receiver type " + key + " would notify outside this"
-                                + " machine; binary tests route to webhook_configs served by the test");
+                        throw new LoopbackRewriteException(
+                                context.where(path) + ": receiver type " + key + " would notify outside this"
+                                        + " machine; binary tests route to webhook_configs served by the test");
                     }
                     JsonNode webhooks = receiver.get(key);
                     for (int w = 0; w < webhooks.size(); w++) {
@@ -66,14 +74,16 @@ public final class AlertmanagerConfigRewrite {
         return recorder.result(rendered, config);
     }
 
-    private static void refuseOtherAddresses(JsonNode node, String path, Set<String> rewritten, ConfigRewrite.Context context) {
+    private static void refuseOtherAddresses(
+            JsonNode node, String path, Set<String> rewritten, ConfigRewrite.Context context) {
         if (node.isObject()) {
             for (String key : ConfigRewrite.fieldNames(node)) {
                 String child = path.isEmpty() ? key : path + "." + key;
                 boolean address = key.equals("url") || key.endsWith("_url") || key.endsWith("smarthost");
                 if (address && !rewritten.contains(child)) {
-                    throw new LoopbackRewriteException(context.where(child) + ": address setting '" + key + "' would be used as"
-                            + " rendered and leave this machine; the loopback rewrite only places webhook_configs urls");
+                    throw new LoopbackRewriteException(
+                            context.where(child) + ": address setting '" + key + "' would be used as"
+                                    + " rendered and leave this machine; the loopback rewrite only places webhook_configs urls");
                 }
                 refuseOtherAddresses(node.get(key), child, rewritten, context);
             }

@@ -21,24 +21,28 @@ import java.util.TreeMap;
 final class Api {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private Api() {
-    }
+    private Api() {}
 
     /** An HTTP answer: status and parsed JSON body (or the text when it is not JSON). */
-    record Response(int status, JsonNode json, String text) {
-    }
+    record Response(int status, JsonNode json, String text) {}
 
     static Response get(URI url) {
-        return send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build());
+        return send(HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build());
     }
 
     static Response postJson(URI url, Object body) {
         try {
-            return send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
+            return send(HttpRequest.newBuilder(url)
+                    .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .build());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -67,14 +71,14 @@ final class Api {
     }
 
     /** One series of a query result: its labels and its samples (time in seconds, value). */
-    record Series(Map<String, String> labels, List<double[]> samples) {
-    }
+    record Series(Map<String, String> labels, List<double[]> samples) {}
 
     /** A query answer: whether it succeeded, its series, its warnings, and the raw response for messages. */
     record QueryResult(boolean success, List<Series> series, List<String> warnings, Response response) {
         @Override
         public String toString() {
-            return (success ? "success" : "FAILED") + " " + series.size() + " series " + series.stream().map(Series::labels).toList()
+            return (success ? "success" : "FAILED") + " " + series.size() + " series "
+                    + series.stream().map(Series::labels).toList()
                     + (warnings.isEmpty() ? "" : " warnings " + warnings)
                     + (success ? "" : " (HTTP " + response.status() + ": " + response.text() + ")");
         }
@@ -90,8 +94,8 @@ final class Api {
 
         /** Instant query at a time. */
         QueryResult instant(String promql, Instant at, boolean dedup) {
-            return result(get(URI.create(base + "/api/v1/query?query=" + encode(promql) + "&dedup=" + dedup
-                    + "&time=" + at.toEpochMilli() / 1000.0)));
+            return result(get(URI.create(base + "/api/v1/query?query=" + encode(promql) + "&dedup=" + dedup + "&time="
+                    + at.toEpochMilli() / 1000.0)));
         }
 
         /** Range query. */
@@ -102,7 +106,8 @@ final class Api {
         }
 
         private static QueryResult result(Response response) {
-            boolean success = response.status() == 200 && response.json() != null
+            boolean success = response.status() == 200
+                    && response.json() != null
                     && "success".equals(response.json().path("status").asText());
             List<Series> series = new ArrayList<>();
             List<String> warnings = new ArrayList<>();
@@ -110,7 +115,9 @@ final class Api {
                 response.json().path("warnings").forEach(w -> warnings.add(w.asText()));
                 for (JsonNode item : response.json().path("data").path("result")) {
                     Map<String, String> labels = new TreeMap<>();
-                    item.path("metric").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+                    item.path("metric")
+                            .properties()
+                            .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
                     List<double[]> samples = new ArrayList<>();
                     if (item.has("value")) {
                         samples.add(sample(item.get("value")));
@@ -123,7 +130,9 @@ final class Api {
         }
 
         private static double[] sample(JsonNode pair) {
-            return new double[] {pair.get(0).asDouble(), Double.parseDouble(pair.get(1).asText())};
+            return new double[] {
+                pair.get(0).asDouble(), Double.parseDouble(pair.get(1).asText())
+            };
         }
     }
 
@@ -137,7 +146,9 @@ final class Api {
         /** Names of the cluster peers this replica sees. */
         List<String> peers() {
             List<String> names = new ArrayList<>();
-            status().path("cluster").path("peers").forEach(p -> names.add(p.path("name").asText()));
+            status().path("cluster")
+                    .path("peers")
+                    .forEach(p -> names.add(p.path("name").asText()));
             return names;
         }
 
@@ -179,7 +190,8 @@ final class Api {
 
         private static JsonNode require(Response response, String what) {
             if (response.status() != 200 || response.json() == null) {
-                throw new AssertionError("Alertmanager " + what + " answered HTTP " + response.status() + ": " + response.text());
+                throw new AssertionError(
+                        "Alertmanager " + what + " answered HTTP " + response.status() + ": " + response.text());
             }
             return response.json();
         }

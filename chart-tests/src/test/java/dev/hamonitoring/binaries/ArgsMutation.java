@@ -28,7 +28,8 @@ public record ArgsMutation(String description, UnaryOperator<List<String>> chang
     public static ArgsMutation replace(String rendered, String used, String description) {
         return new ArgsMutation(description, args -> {
             if (!args.contains(rendered)) {
-                throw new IllegalStateException("Mutation '" + description + "': the rendered args do not contain " + rendered + ": " + args);
+                throw new IllegalStateException(
+                        "Mutation '" + description + "': the rendered args do not contain " + rendered + ": " + args);
             }
             List<String> next = new ArrayList<>(args);
             next.replaceAll(a -> a.equals(rendered) ? used : a);
@@ -41,7 +42,8 @@ public record ArgsMutation(String description, UnaryOperator<List<String>> chang
         return new ArgsMutation(description, args -> {
             List<String> next = new ArrayList<>(args);
             if (!next.removeIf(a -> a.startsWith(prefix))) {
-                throw new IllegalStateException("Mutation '" + description + "': no rendered arg starts with " + prefix + ": " + args);
+                throw new IllegalStateException(
+                        "Mutation '" + description + "': no rendered arg starts with " + prefix + ": " + args);
             }
             return next;
         });

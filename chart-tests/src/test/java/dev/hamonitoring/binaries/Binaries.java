@@ -55,7 +55,8 @@ public final class Binaries {
         public static Component forImage(String image) {
             String withoutTag = image.replaceFirst("@.*$", "").replaceFirst(":[^:/]+$", "");
             for (Component component : values()) {
-                if (withoutTag.endsWith("/" + component.imageRepository) || withoutTag.equals(component.imageRepository)) {
+                if (withoutTag.endsWith("/" + component.imageRepository)
+                        || withoutTag.equals(component.imageRepository)) {
                     return component;
                 }
             }
@@ -76,8 +77,7 @@ public final class Binaries {
 
     private static final String SCRIPT = "ci/build-binaries.sh";
 
-    private Binaries() {
-    }
+    private Binaries() {}
 
     /** Root of the cache: {@code $HA_MONITORING_CACHE}, else {@code $HOME/.cache/ha-monitoring}. */
     public static Path cacheRoot() {
@@ -138,7 +138,8 @@ public final class Binaries {
         String tag = image.contains("@") ? null : image.substring(image.lastIndexOf(':') + 1);
         if (tag == null || !tag.toLowerCase(Locale.ROOT).equals(version.toLowerCase(Locale.ROOT))) {
             throw new LoopbackRewriteException("Image " + image + " does not run " + component.key() + " " + version
-                    + ", the version ci/binaries/versions.properties pins and " + SCRIPT + " builds: the binary test would"
+                    + ", the version ci/binaries/versions.properties pins and " + SCRIPT
+                    + " builds: the binary test would"
                     + " not test what the chart deploys. Align the image tag and the pinned version.");
         }
         return component;

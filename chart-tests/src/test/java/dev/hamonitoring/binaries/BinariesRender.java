@@ -8,8 +8,7 @@ import java.nio.file.Path;
 /** Renders of the chart for the binary tests: the prod overlay plus values files of chart-tests/src/test/resources/binaries. */
 final class BinariesRender {
 
-    private BinariesRender() {
-    }
+    private BinariesRender() {}
 
     /** prod + the named values files, in order. */
     static RenderedRelease prodWith(String... valuesFiles) {
@@ -21,6 +20,8 @@ final class BinariesRender {
     }
 
     static Path values(String name) {
-        return ProjectPaths.root().resolve("chart-tests/src/test/resources/binaries").resolve(name + ".yaml");
+        return ProjectPaths.root()
+                .resolve("chart-tests/src/test/resources/binaries")
+                .resolve(name + ".yaml");
     }
 }

@@ -14,18 +14,27 @@ import java.util.stream.Stream;
 /** The blocks of a FILESYSTEM Thanos bucket, read from each block's meta.json. */
 final class BucketBlocks {
 
-    private BucketBlocks() {
-    }
+    private BucketBlocks() {}
 
     /**
      * One block: its ULID, time range (ms), compaction level and sources, Thanos external labels
      * and source (sidecar, compactor...), and whether a deletion mark exists.
      */
-    record Block(String ulid, long minTime, long maxTime, int level, List<String> sources, Map<String, String> labels,
-                 String source, long numSeries, long numSamples, boolean markedForDeletion) {
+    record Block(
+            String ulid,
+            long minTime,
+            long maxTime,
+            int level,
+            List<String> sources,
+            Map<String, String> labels,
+            String source,
+            long numSeries,
+            long numSamples,
+            boolean markedForDeletion) {
         @Override
         public String toString() {
-            return ulid + " [" + minTime + "," + maxTime + ") level " + level + " sources " + sources + " labels " + labels
+            return ulid + " [" + minTime + "," + maxTime + ") level " + level + " sources " + sources + " labels "
+                    + labels
                     + " from " + source + " " + numSeries + " series " + numSamples + " samples"
                     + (markedForDeletion ? " (marked for deletion)" : "");
         }
@@ -52,10 +61,20 @@ final class BucketBlocks {
                 List<String> sources = new ArrayList<>();
                 json.path("compaction").path("sources").forEach(s -> sources.add(s.asText()));
                 Map<String, String> labels = new TreeMap<>();
-                json.path("thanos").path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-                blocks.add(new Block(json.path("ulid").asText(), json.path("minTime").asLong(), json.path("maxTime").asLong(),
-                        json.path("compaction").path("level").asInt(), sources, labels, json.path("thanos").path("source").asText(),
-                        json.path("stats").path("numSeries").asLong(), json.path("stats").path("numSamples").asLong(),
+                json.path("thanos")
+                        .path("labels")
+                        .properties()
+                        .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+                blocks.add(new Block(
+                        json.path("ulid").asText(),
+                        json.path("minTime").asLong(),
+                        json.path("maxTime").asLong(),
+                        json.path("compaction").path("level").asInt(),
+                        sources,
+                        labels,
+                        json.path("thanos").path("source").asText(),
+                        json.path("stats").path("numSeries").asLong(),
+                        json.path("stats").path("numSamples").asLong(),
                         Files.exists(dir.resolve("deletion-mark.json"))));
             }
         } catch (IOException e) {

@@ -21,7 +21,8 @@ import java.util.Map;
  * @param rewrites    every change, in order
  * @param changedAt   YAML path of each change ({@code scrape_configs[0].kubernetes_sd_configs}) and its kind
  */
-public record ConfigRewrite(JsonNode rendered, String text, List<Rewrite> rewrites, Map<String, Rewrite.Kind> changedAt) {
+public record ConfigRewrite(
+        JsonNode rendered, String text, List<Rewrite> rewrites, Map<String, Rewrite.Kind> changedAt) {
 
     /**
      * The YAML paths at which the rewritten file differs from the rendered one that no recorded
@@ -31,7 +32,8 @@ public record ConfigRewrite(JsonNode rendered, String text, List<Rewrite> rewrit
     public List<String> unaccountedDifferences() {
         List<String> unaccounted = new ArrayList<>();
         for (String path : Yaml.differences(rendered, Yaml.read(text, "rewritten file"))) {
-            boolean covered = changedAt.keySet().stream().anyMatch(c -> path.equals(c) || path.startsWith(c + ".") || path.startsWith(c + "["));
+            boolean covered = changedAt.keySet().stream()
+                    .anyMatch(c -> path.equals(c) || path.startsWith(c + ".") || path.startsWith(c + "["));
             if (!covered) {
                 unaccounted.add(path);
             }
@@ -41,7 +43,10 @@ public record ConfigRewrite(JsonNode rendered, String text, List<Rewrite> rewrit
 
     /** The YAML paths changed for one reason. */
     public List<String> changedPaths(Rewrite.Kind kind) {
-        return changedAt.entrySet().stream().filter(e -> e.getValue() == kind).map(Map.Entry::getKey).toList();
+        return changedAt.entrySet().stream()
+                .filter(e -> e.getValue() == kind)
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     /** What a file rewrite needs to know: whose file it is and where things are. */
@@ -107,7 +112,8 @@ public record ConfigRewrite(JsonNode rendered, String text, List<Rewrite> rewrit
         }
 
         String translate(String containerPath, String yamlPath) {
-            String host = context.pod().hostPath(context.container(), containerPath).toString();
+            String host =
+                    context.pod().hostPath(context.container(), containerPath).toString();
             record(yamlPath, containerPath, host, Rewrite.Kind.PATH);
             return host;
         }

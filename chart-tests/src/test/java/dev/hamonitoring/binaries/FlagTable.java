@@ -45,86 +45,112 @@ public final class FlagTable {
     static {
         Map<String, Placement> log = Map.of("--log.level", Placement.KEEP, "--log.format", Placement.KEEP);
 
-        program("prometheus", log, Map.ofEntries(
-                Map.entry("--config.file", Placement.PROMETHEUS_CONFIG),
-                Map.entry("--storage.tsdb.path", Placement.PATH),
-                Map.entry("--web.listen-address", Placement.LISTEN),
-                Map.entry("--storage.tsdb.retention.time", Placement.KEEP),
-                Map.entry("--storage.tsdb.retention.size", Placement.KEEP),
-                Map.entry("--storage.tsdb.min-block-duration", Placement.KEEP),
-                Map.entry("--storage.tsdb.max-block-duration", Placement.KEEP),
-                Map.entry("--enable-feature", Placement.KEEP),
-                Map.entry("--web.enable-lifecycle", Placement.SWITCH),
-                Map.entry("--web.enable-admin-api", Placement.SWITCH)));
+        program(
+                "prometheus",
+                log,
+                Map.ofEntries(
+                        Map.entry("--config.file", Placement.PROMETHEUS_CONFIG),
+                        Map.entry("--storage.tsdb.path", Placement.PATH),
+                        Map.entry("--web.listen-address", Placement.LISTEN),
+                        Map.entry("--storage.tsdb.retention.time", Placement.KEEP),
+                        Map.entry("--storage.tsdb.retention.size", Placement.KEEP),
+                        Map.entry("--storage.tsdb.min-block-duration", Placement.KEEP),
+                        Map.entry("--storage.tsdb.max-block-duration", Placement.KEEP),
+                        Map.entry("--enable-feature", Placement.KEEP),
+                        Map.entry("--web.enable-lifecycle", Placement.SWITCH),
+                        Map.entry("--web.enable-admin-api", Placement.SWITCH)));
 
-        program("alertmanager", log, Map.ofEntries(
-                Map.entry("--config.file", Placement.ALERTMANAGER_CONFIG),
-                Map.entry("--storage.path", Placement.PATH),
-                Map.entry("--data.retention", Placement.KEEP),
-                Map.entry("--web.listen-address", Placement.LISTEN),
-                Map.entry("--cluster.listen-address", Placement.LISTEN),
-                Map.entry("--cluster.advertise-address", Placement.ADVERTISE),
-                Map.entry("--cluster.peer", Placement.PEER),
-                Map.entry("--cluster.reconnect-timeout", Placement.KEEP),
-                Map.entry("--cluster.peer-timeout", Placement.KEEP),
-                Map.entry("--cluster.settle-timeout", Placement.KEEP)));
+        program(
+                "alertmanager",
+                log,
+                Map.ofEntries(
+                        Map.entry("--config.file", Placement.ALERTMANAGER_CONFIG),
+                        Map.entry("--storage.path", Placement.PATH),
+                        Map.entry("--data.retention", Placement.KEEP),
+                        Map.entry("--web.listen-address", Placement.LISTEN),
+                        Map.entry("--cluster.listen-address", Placement.LISTEN),
+                        Map.entry("--cluster.advertise-address", Placement.ADVERTISE),
+                        Map.entry("--cluster.peer", Placement.PEER),
+                        Map.entry("--cluster.reconnect-timeout", Placement.KEEP),
+                        Map.entry("--cluster.peer-timeout", Placement.KEEP),
+                        Map.entry("--cluster.settle-timeout", Placement.KEEP)));
 
         Map<String, Placement> server = Map.of(
                 "--http-address", Placement.LISTEN,
                 "--grpc-address", Placement.LISTEN);
 
-        program("thanos sidecar", log, server, Map.ofEntries(
-                Map.entry("--prometheus.url", Placement.URL),
-                Map.entry("--tsdb.path", Placement.PATH),
-                Map.entry("--objstore.config-file", Placement.OBJSTORE_CONFIG),
-                Map.entry("--reloader.config-file", Placement.PATH),
-                Map.entry("--reloader.config-envsubst-file", Placement.PATH),
-                Map.entry("--reloader.rule-dir", Placement.PATH),
-                Map.entry("--shipper.upload-compacted", Placement.SWITCH)));
+        program(
+                "thanos sidecar",
+                log,
+                server,
+                Map.ofEntries(
+                        Map.entry("--prometheus.url", Placement.URL),
+                        Map.entry("--tsdb.path", Placement.PATH),
+                        Map.entry("--objstore.config-file", Placement.OBJSTORE_CONFIG),
+                        Map.entry("--reloader.config-file", Placement.PATH),
+                        Map.entry("--reloader.config-envsubst-file", Placement.PATH),
+                        Map.entry("--reloader.rule-dir", Placement.PATH),
+                        Map.entry("--shipper.upload-compacted", Placement.SWITCH)));
 
-        program("thanos query", log, server, Map.ofEntries(
-                Map.entry("--endpoint", Placement.ENDPOINT),
-                Map.entry("--query.replica-label", Placement.KEEP),
-                Map.entry("--query.auto-downsampling", Placement.SWITCH),
-                Map.entry("--query.partial-response", Placement.SWITCH),
-                Map.entry("--no-query.partial-response", Placement.SWITCH),
-                Map.entry("--query.timeout", Placement.KEEP),
-                Map.entry("--deduplication.func", Placement.KEEP)));
+        program(
+                "thanos query",
+                log,
+                server,
+                Map.ofEntries(
+                        Map.entry("--endpoint", Placement.ENDPOINT),
+                        Map.entry("--query.replica-label", Placement.KEEP),
+                        Map.entry("--query.auto-downsampling", Placement.SWITCH),
+                        Map.entry("--query.partial-response", Placement.SWITCH),
+                        Map.entry("--no-query.partial-response", Placement.SWITCH),
+                        Map.entry("--query.timeout", Placement.KEEP),
+                        Map.entry("--deduplication.func", Placement.KEEP)));
 
-        program("thanos query-frontend", log, Map.of("--http-address", Placement.LISTEN), Map.ofEntries(
-                Map.entry("--query-frontend.downstream-url", Placement.URL),
-                Map.entry("--query-range.split-interval", Placement.KEEP),
-                Map.entry("--query-range.max-retries-per-request", Placement.KEEP),
-                Map.entry("--query-frontend.log-queries-longer-than", Placement.KEEP)));
+        program(
+                "thanos query-frontend",
+                log,
+                Map.of("--http-address", Placement.LISTEN),
+                Map.ofEntries(
+                        Map.entry("--query-frontend.downstream-url", Placement.URL),
+                        Map.entry("--query-range.split-interval", Placement.KEEP),
+                        Map.entry("--query-range.max-retries-per-request", Placement.KEEP),
+                        Map.entry("--query-frontend.log-queries-longer-than", Placement.KEEP)));
 
-        program("thanos store", log, server, Map.ofEntries(
-                Map.entry("--data-dir", Placement.PATH),
-                Map.entry("--objstore.config-file", Placement.OBJSTORE_CONFIG),
-                Map.entry("--index-cache-size", Placement.KEEP),
-                Map.entry("--chunk-pool-size", Placement.KEEP),
-                Map.entry("--sync-block-duration", Placement.KEEP),
-                Map.entry("--ignore-deletion-marks-delay", Placement.KEEP)));
+        program(
+                "thanos store",
+                log,
+                server,
+                Map.ofEntries(
+                        Map.entry("--data-dir", Placement.PATH),
+                        Map.entry("--objstore.config-file", Placement.OBJSTORE_CONFIG),
+                        Map.entry("--index-cache-size", Placement.KEEP),
+                        Map.entry("--chunk-pool-size", Placement.KEEP),
+                        Map.entry("--sync-block-duration", Placement.KEEP),
+                        Map.entry("--ignore-deletion-marks-delay", Placement.KEEP)));
 
-        program("thanos compact", log, Map.of("--http-address", Placement.LISTEN), Map.ofEntries(
-                Map.entry("--wait", Placement.SWITCH),
-                Map.entry("--data-dir", Placement.PATH),
-                Map.entry("--objstore.config-file", Placement.OBJSTORE_CONFIG),
-                Map.entry("--retention.resolution-raw", Placement.KEEP),
-                Map.entry("--retention.resolution-5m", Placement.KEEP),
-                Map.entry("--retention.resolution-1h", Placement.KEEP),
-                Map.entry("--deduplication.replica-label", Placement.KEEP),
-                Map.entry("--deduplication.func", Placement.KEEP),
-                Map.entry("--compact.enable-vertical-compaction", Placement.SWITCH),
-                Map.entry("--delete-delay", Placement.KEEP),
-                Map.entry("--consistency-delay", Placement.KEEP),
-                Map.entry("--wait-interval", Placement.KEEP)));
+        program(
+                "thanos compact",
+                log,
+                Map.of("--http-address", Placement.LISTEN),
+                Map.ofEntries(
+                        Map.entry("--wait", Placement.SWITCH),
+                        Map.entry("--data-dir", Placement.PATH),
+                        Map.entry("--objstore.config-file", Placement.OBJSTORE_CONFIG),
+                        Map.entry("--retention.resolution-raw", Placement.KEEP),
+                        Map.entry("--retention.resolution-5m", Placement.KEEP),
+                        Map.entry("--retention.resolution-1h", Placement.KEEP),
+                        Map.entry("--deduplication.replica-label", Placement.KEEP),
+                        Map.entry("--deduplication.func", Placement.KEEP),
+                        Map.entry("--compact.enable-vertical-compaction", Placement.SWITCH),
+                        Map.entry("--delete-delay", Placement.KEEP),
+                        Map.entry("--consistency-delay", Placement.KEEP),
+                        Map.entry("--wait-interval", Placement.KEEP)));
     }
 
     /** Subcommands of the thanos binary this layer runs. */
-    public static final Set<String> THANOS_SUBCOMMANDS = Set.of("sidecar", "query", "query-frontend", "store", "compact");
+    public static final Set<String> THANOS_SUBCOMMANDS =
+            Set.of("sidecar", "query", "query-frontend", "store", "compact");
 
-    private FlagTable() {
-    }
+    private FlagTable() {}
 
     @SafeVarargs
     private static void program(String name, Map<String, Placement>... parts) {

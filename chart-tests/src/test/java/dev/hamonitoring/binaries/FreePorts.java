@@ -17,8 +17,7 @@ public final class FreePorts {
 
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** A loopback port that is free for TCP and UDP right now. */
     public static synchronized int allocate() {

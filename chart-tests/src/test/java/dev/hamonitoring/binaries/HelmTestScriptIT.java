@@ -46,18 +46,22 @@ class HelmTestScriptIT {
         for (String binary : List.of("alertmanager", "prometheus", "thanos")) {
             Binaries.path(binary);
         }
-        TemplatesWithHooks withHooks = TemplatesWithHooks.render(ProjectPaths.umbrellaChart(),
-                render -> render.valuesFile(ProjectPaths.environment("prod")).valuesFile(BinariesRender.values("thanos-filesystem")));
+        TemplatesWithHooks withHooks = TemplatesWithHooks.render(
+                ProjectPaths.umbrellaChart(),
+                render -> render.valuesFile(ProjectPaths.environment("prod"))
+                        .valuesFile(BinariesRender.values("thanos-filesystem")));
         List<TemplatesWithHooks.Document> hooks = withHooks.hooks();
         assertThat(hooks).as("the chart's hooks").hasSize(1);
         check = ((Pod) hooks.get(0).object()).getSpec().getContainers().get(0);
-        rendered = check.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue, (a, b) -> a, LinkedHashMap::new));
+        rendered = check.getEnv().stream()
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue, (a, b) -> a, LinkedHashMap::new));
 
         stack = Stack.from(withHooks.manifest(), "helm-test", TIMINGS);
         List<Stack.Pod> alertmanagers = stack.replicas("monitoring-alertmanager", 3);
         List<Stack.Pod> prometheus = stack.replicas("monitoring-prometheus", 2);
         Stack.Pod query = stack.replicas("monitoring-thanos-query", 1).get(0);
-        Stack.Pod frontend = stack.replicas("monitoring-thanos-query-frontend", 1).get(0);
+        Stack.Pod frontend =
+                stack.replicas("monitoring-thanos-query-frontend", 1).get(0);
         stack.start(alertmanagers);
         stack.start(prometheus);
         stack.start(query, frontend);
@@ -65,7 +69,9 @@ class HelmTestScriptIT {
 
         loopback = new LinkedHashMap<>(rendered);
         loopback.put("QUERY_URL", frontend.http(10902, "").toString());
-        loopback.put("ALERTMANAGER_PEERS", alertmanagers.stream().map(p -> "127.0.0.1:" + p.port(9093)).collect(Collectors.joining(" ")));
+        loopback.put(
+                "ALERTMANAGER_PEERS",
+                alertmanagers.stream().map(p -> "127.0.0.1:" + p.port(9093)).collect(Collectors.joining(" ")));
         loopback.put("GRAFANA_URL", "http://" + deadAddress());
     }
 
@@ -77,13 +83,25 @@ class HelmTestScriptIT {
     }
 
     @Test
-    @DisplayName("is rendered with the addresses the loopback run replaces (the query frontend Service, the three Alertmanager pods) and the prod replica counts")
+    @DisplayName(
+            "is rendered with the addresses the loopback run replaces (the query frontend Service, the three Alertmanager pods) and the prod replica counts")
     void renderedEnvironment() {
-        assertThat(rendered).containsOnlyKeys("QUERY_URL", "GRAFANA_URL", "REPLICA_LABEL", "PROMETHEUS_REPLICAS", "ALERTMANAGER_REPLICAS",
-                "ALERTMANAGER_PEERS");
-        assertThat(URI.create(rendered.get("QUERY_URL")).getHost()).startsWith("monitoring-thanos-query-frontend.monitoring.svc.");
-        assertThat(rendered.get("ALERTMANAGER_PEERS").split(" ")).hasSize(3)
-                .allSatisfy(peer -> assertThat(peer).matches("monitoring-alertmanager-[0-2]\\.monitoring-alertmanager-headless\\.monitoring\\.svc\\..+:9093"));
+        assertThat(rendered)
+                .containsOnlyKeys(
+                        "QUERY_URL",
+                        "GRAFANA_URL",
+                        "REPLICA_LABEL",
+                        "PROMETHEUS_REPLICAS",
+                        "ALERTMANAGER_REPLICAS",
+                        "ALERTMANAGER_PEERS");
+        assertThat(URI.create(rendered.get("QUERY_URL")).getHost())
+                .startsWith("monitoring-thanos-query-frontend.monitoring.svc.");
+        assertThat(rendered.get("ALERTMANAGER_PEERS").split(" "))
+                .hasSize(3)
+                .allSatisfy(
+                        peer -> assertThat(peer)
+                                .matches(
+                                        "monitoring-alertmanager-[0-2]\\.monitoring-alertmanager-headless\\.monitoring\\.svc\\..+:9093"));
         assertThat(rendered).containsEntry("PROMETHEUS_REPLICAS", "2").containsEntry("ALERTMANAGER_REPLICAS", "3");
     }
 
@@ -92,18 +110,23 @@ class HelmTestScriptIT {
     class Passing {
 
         @Test
-        @DisplayName("confirms deduplication (6 raw series, 3 deduplicated) and 3 peers per Alertmanager, then fails closed at the absent Grafana")
+        @DisplayName(
+                "confirms deduplication (6 raw series, 3 deduplicated) and 3 peers per Alertmanager, then fails closed at the absent Grafana")
         void checksThanosAndAlertmanager() {
             long start = System.nanoTime();
             Stack.ToolResult run = run("passing", loopback);
             double seconds = (System.nanoTime() - start) / 1e9;
             String replicaLabel = rendered.get("REPLICA_LABEL");
-            assertThat(run.output()).contains("ok: Thanos Query deduplicates 6 series to 3 on " + replicaLabel)
+            assertThat(run.output())
+                    .contains("ok: Thanos Query deduplicates 6 series to 3 on " + replicaLabel)
                     .contains("ok: every Alertmanager sees 3 peers");
             assertThat(lastLine(run)).isEqualTo("FAIL: Grafana does not answer /api/health");
             assertThat(run.exitCode()).isEqualTo(1);
-            Summary.line("helm test script", String.format("%.1f s, exit %d: %s", seconds, run.exitCode(),
-                    run.output().strip().replace('\n', '|')));
+            Summary.line(
+                    "helm test script",
+                    String.format(
+                            "%.1f s, exit %d: %s",
+                            seconds, run.exitCode(), run.output().strip().replace('\n', '|')));
         }
     }
 
@@ -118,7 +141,9 @@ class HelmTestScriptIT {
             env.put("PROMETHEUS_REPLICAS", "3");
             Stack.ToolResult run = run("wrong-replicas", env);
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(lastLine(run)).isEqualTo("FAIL: without deduplication 6 series, expected 9 (one per Prometheus replica and target)");
+            assertThat(lastLine(run))
+                    .isEqualTo(
+                            "FAIL: without deduplication 6 series, expected 9 (one per Prometheus replica and target)");
         }
 
         @Test
@@ -138,8 +163,12 @@ class HelmTestScriptIT {
     private Stack.ToolResult run(String label, Map<String, String> env) {
         Map<String, String> environment = new LinkedHashMap<>(env);
         environment.put("PATH", "/usr/bin:/bin");
-        return stack.run("helm-test-" + label, check.getCommand(), environment,
-                stack.network().sharedDirectory().resolve("helm-test"), SCRIPT_TIMEOUT);
+        return stack.run(
+                "helm-test-" + label,
+                check.getCommand(),
+                environment,
+                stack.network().sharedDirectory().resolve("helm-test"),
+                SCRIPT_TIMEOUT);
     }
 
     private static String lastLine(Stack.ToolResult result) {

@@ -25,22 +25,25 @@ final class KubernetesPodDiscovery {
 
     private static final Set<String> KNOWN_KEYS = Set.of("role", "namespaces", "selectors");
 
-    private KubernetesPodDiscovery() {
-    }
+    private KubernetesPodDiscovery() {}
 
     /** The static_configs entries (one target group per target) this SD config would discover. */
-    static List<ObjectNode> targetGroups(JsonNode sdConfig, LoopbackNetwork network, String ownNamespace, String where) {
+    static List<ObjectNode> targetGroups(
+            JsonNode sdConfig, LoopbackNetwork network, String ownNamespace, String where) {
         for (String key : iterable(sdConfig.fieldNames())) {
             if (!KNOWN_KEYS.contains(key)) {
-                throw new LoopbackRewriteException(where + ": kubernetes_sd_configs key '" + key + "' is not supported by the"
-                        + " loopback discovery (it answers role: pod from the declared pods; known keys " + KNOWN_KEYS + ")");
+                throw new LoopbackRewriteException(
+                        where + ": kubernetes_sd_configs key '" + key + "' is not supported by the"
+                                + " loopback discovery (it answers role: pod from the declared pods; known keys "
+                                + KNOWN_KEYS + ")");
             }
         }
         String role = sdConfig.path("role").asText("");
         if (!role.equals("pod")) {
-            throw new LoopbackRewriteException(where + ": kubernetes_sd_configs role '" + role + "' cannot be answered on loopback"
-                    + " (only role: pod is, from the declared pods); jobs that scrape the cluster itself need"
-                    + " prometheus.scrapeCluster=false in the values of a binary test");
+            throw new LoopbackRewriteException(
+                    where + ": kubernetes_sd_configs role '" + role + "' cannot be answered on loopback"
+                            + " (only role: pod is, from the declared pods); jobs that scrape the cluster itself need"
+                            + " prometheus.scrapeCluster=false in the values of a binary test");
         }
         List<String> namespaces = namespaces(sdConfig.path("namespaces"), ownNamespace);
         List<Map<String, String>> required = new ArrayList<>();
@@ -52,7 +55,8 @@ final class KubernetesPodDiscovery {
                 continue; // Selectors of other roles do not apply to pod discovery.
             }
             if (selector.has("field")) {
-                throw new LoopbackRewriteException(where + ": field selectors are not supported by the loopback discovery: " + selector);
+                throw new LoopbackRewriteException(
+                        where + ": field selectors are not supported by the loopback discovery: " + selector);
             }
             parseLabelSelector(selector.path("label").asText(""), required, forbidden, present, absent, where);
         }
@@ -64,7 +68,8 @@ final class KubernetesPodDiscovery {
             Map<String, String> labels = pod.labels();
             boolean matches = required.stream().allMatch(r -> labels.entrySet().containsAll(r.entrySet()))
                     && forbidden.stream().noneMatch(f -> labels.entrySet().containsAll(f.entrySet()))
-                    && labels.keySet().containsAll(present) && absent.stream().noneMatch(labels::containsKey);
+                    && labels.keySet().containsAll(present)
+                    && absent.stream().noneMatch(labels::containsKey);
             if (matches) {
                 groups.addAll(podTargets(pod));
             }
@@ -91,7 +96,8 @@ final class KubernetesPodDiscovery {
         });
         pod.workload().ifPresent(w -> {
             podLabels.put("__meta_kubernetes_pod_controller_kind", w.getKind());
-            podLabels.put("__meta_kubernetes_pod_controller_name", w.getMetadata().getName());
+            podLabels.put(
+                    "__meta_kubernetes_pod_controller_name", w.getMetadata().getName());
         });
         List<ObjectNode> groups = new ArrayList<>();
         for (Container container : pod.spec().getContainers()) {
@@ -110,7 +116,9 @@ final class KubernetesPodDiscovery {
                 Map<String, String> labels = new LinkedHashMap<>(containerLabels);
                 labels.put("__meta_kubernetes_pod_container_port_name", port.getName() == null ? "" : port.getName());
                 labels.put("__meta_kubernetes_pod_container_port_number", String.valueOf(port.getContainerPort()));
-                labels.put("__meta_kubernetes_pod_container_port_protocol", port.getProtocol() == null ? "TCP" : port.getProtocol());
+                labels.put(
+                        "__meta_kubernetes_pod_container_port_protocol",
+                        port.getProtocol() == null ? "TCP" : port.getProtocol());
                 String address = "UDP".equals(port.getProtocol())
                         ? LoopbackNetwork.POD_IP + ":" + port.getContainerPort() // never scraped; not mapped
                         : LoopbackNetwork.POD_IP + ":" + pod.hostPort(port.getContainerPort());
@@ -140,15 +148,21 @@ final class KubernetesPodDiscovery {
         return names;
     }
 
-    private static void parseLabelSelector(String selector, List<Map<String, String>> required, List<Map<String, String>> forbidden,
-                                           List<String> present, List<String> absent, String where) {
+    private static void parseLabelSelector(
+            String selector,
+            List<Map<String, String>> required,
+            List<Map<String, String>> forbidden,
+            List<String> present,
+            List<String> absent,
+            String where) {
         if (selector.isBlank()) {
             return;
         }
         for (String requirement : selector.split(",")) {
             String r = requirement.trim();
             if (r.contains(" in ") || r.contains(" notin ") || r.contains("(")) {
-                throw new LoopbackRewriteException(where + ": set-based label selector '" + r + "' is not supported by the loopback discovery");
+                throw new LoopbackRewriteException(
+                        where + ": set-based label selector '" + r + "' is not supported by the loopback discovery");
             }
             if (r.contains("!=")) {
                 String[] kv = r.split("!=", 2);

@@ -55,9 +55,14 @@ final class LocalExporter implements AutoCloseable {
 
     /** Declares this exporter as a pod of the release in a stack's network. */
     LocalExporter declareIn(Stack stack) {
-        stack.network().declareTestPod(name, Map.of(
-                "app.kubernetes.io/name", "ha-test-exporter",
-                "app.kubernetes.io/instance", "monitoring"), PORT_NAME, port());
+        stack.network()
+                .declareTestPod(
+                        name,
+                        Map.of(
+                                "app.kubernetes.io/name", "ha-test-exporter",
+                                "app.kubernetes.io/instance", "monitoring"),
+                        PORT_NAME,
+                        port());
         return this;
     }
 
@@ -83,15 +88,23 @@ final class LocalExporter implements AutoCloseable {
         StringBuilder text = new StringBuilder()
                 .append("# HELP ha_test_uptime_seconds Seconds since the test exporter started.\n")
                 .append("# TYPE ha_test_uptime_seconds gauge\n")
-                .append("ha_test_uptime_seconds ").append(String.format(Locale.ROOT, "%.3f", uptime)).append('\n')
+                .append("ha_test_uptime_seconds ")
+                .append(String.format(Locale.ROOT, "%.3f", uptime))
+                .append('\n')
                 .append("# HELP ha_test_scrapes_total Scrapes served.\n")
                 .append("# TYPE ha_test_scrapes_total counter\n")
-                .append("ha_test_scrapes_total ").append(scrapes.get()).append('\n');
+                .append("ha_test_scrapes_total ")
+                .append(scrapes.get())
+                .append('\n');
         if (!triggers.isEmpty()) {
             text.append("# HELP ha_test_trigger Set by the test to make alert rules fire.\n")
                     .append("# TYPE ha_test_trigger gauge\n");
-            new TreeMap<>(triggers).forEach((scenario, value) ->
-                    text.append("ha_test_trigger{scenario=\"").append(scenario).append("\"} ").append(value).append('\n'));
+            new TreeMap<>(triggers)
+                    .forEach((scenario, value) -> text.append("ha_test_trigger{scenario=\"")
+                            .append(scenario)
+                            .append("\"} ")
+                            .append(value)
+                            .append('\n'));
         }
         return text.toString();
     }

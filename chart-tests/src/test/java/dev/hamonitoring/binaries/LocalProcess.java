@@ -27,7 +27,8 @@ import org.awaitility.core.TerminalFailureException;
  */
 final class LocalProcess {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final RenderedProcess spec;
     private final Path log;
@@ -56,9 +57,13 @@ final class LocalProcess {
         starts++;
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, System.lineSeparator() + "===== start #" + starts + " at " + Instant.now() + ": "
-                    + String.join(" ", spec.command()) + System.lineSeparator(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    log,
+                    System.lineSeparator() + "===== start #" + starts + " at " + Instant.now() + ": "
+                            + String.join(" ", spec.command()) + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(spec.command())
                     .directory(spec.workingDirectory().toFile())
                     .redirectErrorStream(true)
@@ -76,8 +81,9 @@ final class LocalProcess {
 
     /** Waits until the readiness probe answers 200; fails at once, with the log tail, if the process exits. */
     void awaitReady(Duration timeout) {
-        URI url = spec.readiness().orElseThrow(() -> new IllegalStateException(spec.name()
-                + " has no rendered httpGet readinessProbe, so nothing says when it is ready"));
+        URI url = spec.readiness()
+                .orElseThrow(() -> new IllegalStateException(
+                        spec.name() + " has no rendered httpGet readinessProbe, so nothing says when it is ready"));
         try {
             await(spec.name() + " ready at " + url)
                     .atMost(timeout)
@@ -85,9 +91,12 @@ final class LocalProcess {
                     .failFast(spec.name() + " exited before it was ready", () -> !isAlive())
                     .until(() -> status(url) == 200);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
-            throw new AssertionError(e.getMessage() + describeExit() + System.lineSeparator() + "Errors in " + log + ":"
-                    + System.lineSeparator() + String.join(System.lineSeparator(), grep(ERRORS, 15)) + System.lineSeparator()
-                    + "Last lines of " + log + ":" + System.lineSeparator() + tail(40), e);
+            throw new AssertionError(
+                    e.getMessage() + describeExit() + System.lineSeparator() + "Errors in " + log + ":"
+                            + System.lineSeparator() + String.join(System.lineSeparator(), grep(ERRORS, 15))
+                            + System.lineSeparator()
+                            + "Last lines of " + log + ":" + System.lineSeparator() + tail(40),
+                    e);
         }
         lastStartToReady = Duration.between(startedAt, Instant.now());
     }
@@ -140,16 +149,19 @@ final class LocalProcess {
     }
 
     /** Lines of the log (all starts) that look like errors: panics, fatal errors, error-level log lines. */
-    static final Pattern ERRORS = Pattern.compile(
-            "panic:|fatal error|SIGSEGV|level=(error|ERROR)|Error parsing|error loading");
+    static final Pattern ERRORS =
+            Pattern.compile("panic:|fatal error|SIGSEGV|level=(error|ERROR)|Error parsing|error loading");
 
     /** Lines of the log (all starts) that warn about the rendered flags or configuration. */
-    static final Pattern FLAG_WARNINGS = Pattern.compile(
-            "Unknown option|deprecated|Deprecated|unknown flag|no-op");
+    static final Pattern FLAG_WARNINGS = Pattern.compile("Unknown option|deprecated|Deprecated|unknown flag|no-op");
 
     /** The first {@code max} log lines matching {@code pattern}. */
     List<String> grep(Pattern pattern, int max) {
-        return logText().lines().filter(l -> pattern.matcher(l).find()).limit(max).toList();
+        return logText()
+                .lines()
+                .filter(l -> pattern.matcher(l).find())
+                .limit(max)
+                .toList();
     }
 
     /** The whole log. */
@@ -177,7 +189,11 @@ final class LocalProcess {
 
     static int status(URI url) {
         try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).GET().build(),
+            HttpResponse<Void> response = HTTP.send(
+                    HttpRequest.newBuilder(url)
+                            .timeout(Duration.ofSeconds(2))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
             return response.statusCode();
         } catch (IOException e) {

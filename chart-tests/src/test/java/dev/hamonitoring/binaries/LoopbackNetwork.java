@@ -80,8 +80,11 @@ public final class LoopbackNetwork {
 
     /** The rendered object of that class and name, or a failure naming what needed it. */
     public <T extends HasMetadata> T rendered(Class<T> type, String name, String neededBy) {
-        return release.find(type, name).orElseThrow(() -> new LoopbackRewriteException(neededBy + " needs " + type.getSimpleName()
-                + " " + name + ", which the chart did not render (an existingSecret? then this test needs values that render it)"));
+        return release.find(type, name)
+                .orElseThrow(
+                        () -> new LoopbackRewriteException(
+                                neededBy + " needs " + type.getSimpleName() + " " + name
+                                        + ", which the chart did not render (an existingSecret? then this test needs values that render it)"));
     }
 
     // -------------------------------------------------------------------------------- pods
@@ -133,11 +136,24 @@ public final class LoopbackNetwork {
      * of the test that the chart's configuration names (a webhook receiver), port {@code port}
      * forwarding to the pod's port named {@code targetPortName}.
      */
-    public synchronized void addTestService(String name, Map<String, String> selector, int port, String targetPortName) {
-        testServices.add(new ServiceBuilder().withNewMetadata().withName(name).withNamespace(namespace()).endMetadata()
-                .withNewSpec().withType("ClusterIP").withSelector(selector)
-                .addNewPort().withName(targetPortName).withPort(port).withNewTargetPort(targetPortName).withProtocol("TCP").endPort()
-                .endSpec().build());
+    public synchronized void addTestService(
+            String name, Map<String, String> selector, int port, String targetPortName) {
+        testServices.add(new ServiceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace())
+                .endMetadata()
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(selector)
+                .addNewPort()
+                .withName(targetPortName)
+                .withPort(port)
+                .withNewTargetPort(targetPortName)
+                .withProtocol("TCP")
+                .endPort()
+                .endSpec()
+                .build());
     }
 
     public synchronized LoopbackPod pod(String name) {
@@ -155,7 +171,10 @@ public final class LoopbackNetwork {
 
     /** The namespace of the release (that of its first namespaced workload). */
     public String namespace() {
-        return release.objects().stream().map(o -> o.getMetadata().getNamespace()).filter(Objects::nonNull).findFirst()
+        return release.objects().stream()
+                .map(o -> o.getMetadata().getNamespace())
+                .filter(Objects::nonNull)
+                .findFirst()
                 .orElse("default");
     }
 
@@ -164,9 +183,14 @@ public final class LoopbackNetwork {
         release.find(StatefulSet.class, name).ifPresent(matches::add);
         release.find(Deployment.class, name).ifPresent(matches::add);
         if (matches.size() != 1) {
-            throw new IllegalArgumentException("No single StatefulSet or Deployment named " + name + " was rendered; rendered: "
-                    + release.all(StatefulSet.class).stream().map(s -> s.getMetadata().getName()).toList() + " "
-                    + release.all(Deployment.class).stream().map(s -> s.getMetadata().getName()).toList());
+            throw new IllegalArgumentException(
+                    "No single StatefulSet or Deployment named " + name + " was rendered; rendered: "
+                            + release.all(StatefulSet.class).stream()
+                                    .map(s -> s.getMetadata().getName())
+                                    .toList() + " "
+                            + release.all(Deployment.class).stream()
+                                    .map(s -> s.getMetadata().getName())
+                                    .toList());
         }
         return matches.get(0);
     }
@@ -192,15 +216,24 @@ public final class LoopbackNetwork {
         if (isHeadless(service)) {
             List<LoopbackPod> selected = selected(service);
             if (selected.isEmpty()) {
-                throw new LoopbackRewriteException(what + ": headless Service " + name.service() + " selects no declared pod");
+                throw new LoopbackRewriteException(
+                        what + ": headless Service " + name.service() + " selects no declared pod");
             }
             return HostPort.loopback(selected.get(0).hostPort(port));
         }
-        ServicePort servicePort = service.getSpec().getPorts().stream().filter(p -> p.getPort() == port).findFirst()
-                .orElseThrow(() -> new LoopbackRewriteException(what + ": Service " + name.service() + " has no port " + port
-                        + " (ports: " + service.getSpec().getPorts().stream().map(ServicePort::getPort).toList() + ")"));
-        LoopbackPod pod = selected(service).stream().findFirst().orElseThrow(() -> new LoopbackRewriteException(
-                what + ": Service " + name.service() + " selects no declared pod (selector " + service.getSpec().getSelector() + ")"));
+        ServicePort servicePort = service.getSpec().getPorts().stream()
+                .filter(p -> p.getPort() == port)
+                .findFirst()
+                .orElseThrow(() -> new LoopbackRewriteException(
+                        what + ": Service " + name.service() + " has no port " + port + " (ports: "
+                                + service.getSpec().getPorts().stream()
+                                        .map(ServicePort::getPort)
+                                        .toList() + ")"));
+        LoopbackPod pod = selected(service).stream()
+                .findFirst()
+                .orElseThrow(() -> new LoopbackRewriteException(
+                        what + ": Service " + name.service() + " selects no declared pod (selector "
+                                + service.getSpec().getSelector() + ")"));
         return HostPort.loopback(pod.hostPort(pod.containerPort(targetPort(servicePort), what)));
     }
 
@@ -214,14 +247,17 @@ public final class LoopbackNetwork {
         if (!isHeadless(service)) {
             return List.of(resolve(host, port, null, what));
         }
-        return selected(service).stream().map(p -> HostPort.loopback(p.hostPort(port))).toList();
+        return selected(service).stream()
+                .map(p -> HostPort.loopback(p.hostPort(port)))
+                .toList();
     }
 
     /** The SRV records {@code _<port-name>._<proto>.<service name>}: the named port of every selected pod. */
     public List<HostPort> lookupSrv(String srvName, String what) {
         String[] parts = srvName.split("\\.", 3);
         if (parts.length < 3 || !parts[0].startsWith("_") || !parts[1].startsWith("_")) {
-            throw new LoopbackRewriteException(what + ": '" + srvName + "' is not an SRV name _<port>._<proto>.<service>");
+            throw new LoopbackRewriteException(
+                    what + ": '" + srvName + "' is not an SRV name _<port>._<proto>.<service>");
         }
         String portName = parts[0].substring(1);
         String protocol = parts[1].substring(1).toUpperCase(Locale.ROOT);
@@ -231,15 +267,22 @@ public final class LoopbackNetwork {
         }
         Service service = service(name, what);
         ServicePort servicePort = service.getSpec().getPorts().stream()
-                .filter(p -> portName.equals(p.getName()) && protocol.equals(p.getProtocol() == null ? "TCP" : p.getProtocol()))
-                .findFirst().orElseThrow(() -> new LoopbackRewriteException(what + ": Service " + name.service()
-                        + " has no " + protocol + " port named '" + portName + "', so " + srvName + " has no SRV record (ports: "
-                        + service.getSpec().getPorts().stream().map(ServicePort::getName).toList() + ")"));
+                .filter(p -> portName.equals(p.getName())
+                        && protocol.equals(p.getProtocol() == null ? "TCP" : p.getProtocol()))
+                .findFirst()
+                .orElseThrow(() -> new LoopbackRewriteException(what + ": Service " + name.service()
+                        + " has no " + protocol + " port named '" + portName + "', so " + srvName
+                        + " has no SRV record (ports: "
+                        + service.getSpec().getPorts().stream()
+                                .map(ServicePort::getName)
+                                .toList() + ")"));
         List<LoopbackPod> selected = selected(service);
         if (!isHeadless(service)) {
             selected = selected.isEmpty() ? selected : selected.subList(0, 1);
         }
-        return selected.stream().map(p -> HostPort.loopback(p.hostPort(p.containerPort(targetPort(servicePort), what)))).toList();
+        return selected.stream()
+                .map(p -> HostPort.loopback(p.hostPort(p.containerPort(targetPort(servicePort), what))))
+                .toList();
     }
 
     /** Every Service of the release and of the test. */
@@ -255,8 +298,10 @@ public final class LoopbackNetwork {
         if (selector == null || selector.isEmpty()) {
             return List.of();
         }
-        return pods().stream().filter(p -> p.namespace().equals(service.getMetadata().getNamespace()))
-                .filter(p -> p.labels().entrySet().containsAll(selector.entrySet())).toList();
+        return pods().stream()
+                .filter(p -> p.namespace().equals(service.getMetadata().getNamespace()))
+                .filter(p -> p.labels().entrySet().containsAll(selector.entrySet()))
+                .toList();
     }
 
     private static IntOrString targetPort(ServicePort port) {
@@ -269,27 +314,35 @@ public final class LoopbackNetwork {
 
     private LoopbackPod podByDns(DnsName name, String what) {
         Service service = service(name, what);
-        LoopbackPod pod = pods().stream().filter(p -> p.name().equals(name.pod()) && p.namespace().equals(name.namespace()))
-                .findFirst().orElseThrow(() -> new LoopbackRewriteException(what + ": no declared pod " + name.pod()
-                        + " in " + name.namespace() + " (declared: " + pods().stream().map(LoopbackPod::name).toList() + ")"));
+        LoopbackPod pod = pods().stream()
+                .filter(p -> p.name().equals(name.pod()) && p.namespace().equals(name.namespace()))
+                .findFirst()
+                .orElseThrow(() -> new LoopbackRewriteException(
+                        what + ": no declared pod " + name.pod() + " in " + name.namespace() + " (declared: "
+                                + pods().stream().map(LoopbackPod::name).toList() + ")"));
         if (!isHeadless(service)) {
-            throw new LoopbackRewriteException(what + ": " + name + " needs Service " + name.service() + " to be headless");
+            throw new LoopbackRewriteException(
+                    what + ": " + name + " needs Service " + name.service() + " to be headless");
         }
         if (!pod.subdomain().map(name.service()::equals).orElse(false)) {
             throw new LoopbackRewriteException(what + ": pod " + pod.name() + " has no DNS name under " + name.service()
                     + " (its StatefulSet serviceName is " + pod.subdomain().orElse("unset") + ")");
         }
         if (!selected(service).contains(pod)) {
-            throw new LoopbackRewriteException(what + ": Service " + name.service() + " does not select pod " + pod.name());
+            throw new LoopbackRewriteException(
+                    what + ": Service " + name.service() + " does not select pod " + pod.name());
         }
         return pod;
     }
 
     private Service service(DnsName name, String what) {
         return services().stream()
-                .filter(s -> s.getMetadata().getName().equals(name.service()) && name.namespace().equals(s.getMetadata().getNamespace()))
-                .findFirst().orElseThrow(() -> new LoopbackRewriteException(what + ": no Service " + name.service() + " in namespace "
-                        + name.namespace() + " was rendered, so '" + name + "' would not resolve in the cluster either"));
+                .filter(s -> s.getMetadata().getName().equals(name.service())
+                        && name.namespace().equals(s.getMetadata().getNamespace()))
+                .findFirst()
+                .orElseThrow(() -> new LoopbackRewriteException(
+                        what + ": no Service " + name.service() + " in namespace " + name.namespace()
+                                + " was rendered, so '" + name + "' would not resolve in the cluster either"));
     }
 
     private DnsName parse(String host, String what) {
@@ -298,8 +351,9 @@ public final class LoopbackNetwork {
             name = name.substring(0, name.length() - clusterDomain.length() - 1);
         }
         if (!name.endsWith(".svc")) {
-            throw new LoopbackRewriteException(what + ": '" + host + "' is not a cluster DNS name <service>.<namespace>.svc[."
-                    + clusterDomain + "]; the loopback rewrite cannot reach hosts outside the release");
+            throw new LoopbackRewriteException(
+                    what + ": '" + host + "' is not a cluster DNS name <service>.<namespace>.svc[." + clusterDomain
+                            + "]; the loopback rewrite cannot reach hosts outside the release");
         }
         String[] parts = name.substring(0, name.length() - 4).split("\\.");
         if (parts.length == 2) {
@@ -308,7 +362,8 @@ public final class LoopbackNetwork {
         if (parts.length == 3) {
             return new DnsName(parts[0], parts[1], parts[2]);
         }
-        throw new LoopbackRewriteException(what + ": cannot read '" + host + "' as <service>.<namespace>.svc or <pod>.<service>.<namespace>.svc");
+        throw new LoopbackRewriteException(
+                what + ": cannot read '" + host + "' as <service>.<namespace>.svc or <pod>.<service>.<namespace>.svc");
     }
 
     private record DnsName(String pod, String service, String namespace) {

@@ -2,23 +2,19 @@ package dev.hamonitoring.binaries;
 
 import dev.hamonitoring.render.MountedFiles;
 import dev.hamonitoring.render.PodTemplates;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +45,7 @@ public final class LoopbackPod {
 
     /** Where Kubernetes mounts the ServiceAccount token when automounting is on. */
     public static final String SERVICE_ACCOUNT_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
+
     private static final String SERVICE_ACCOUNT_VOLUME = "kube-api-access";
 
     private final LoopbackNetwork network;
@@ -64,8 +60,16 @@ public final class LoopbackPod {
     private final Map<Integer, Integer> hostPorts = new LinkedHashMap<>();
     private boolean volumesReady;
 
-    private LoopbackPod(LoopbackNetwork network, String name, String namespace, Map<String, String> labels,
-                        Map<String, String> annotations, PodSpec spec, HasMetadata workload, int ordinal, boolean servedByTest) {
+    private LoopbackPod(
+            LoopbackNetwork network,
+            String name,
+            String namespace,
+            Map<String, String> labels,
+            Map<String, String> annotations,
+            PodSpec spec,
+            HasMetadata workload,
+            int ordinal,
+            boolean servedByTest) {
         this.network = network;
         this.name = name;
         this.namespace = namespace;
@@ -79,21 +83,43 @@ public final class LoopbackPod {
 
     /** Replica {@code ordinal} of a StatefulSet ({@code <name>-<ordinal>}) or Deployment ({@code <name>-<ordinal>}, no hash). */
     static LoopbackPod replica(LoopbackNetwork network, HasMetadata workload, int ordinal, String podName) {
-        PodTemplateSpec template = PodTemplates.of(workload).orElseThrow(() -> new LoopbackRewriteException(
-                workload.getKind() + " " + workload.getMetadata().getName() + " has no pod template"));
+        PodTemplateSpec template = PodTemplates.of(workload)
+                .orElseThrow(() -> new LoopbackRewriteException(
+                        workload.getKind() + " " + workload.getMetadata().getName() + " has no pod template"));
         Map<String, String> labels = template.getMetadata().getLabels();
-        return new LoopbackPod(network, podName, workload.getMetadata().getNamespace(), labels == null ? Map.of() : labels,
-                template.getMetadata().getAnnotations(), template.getSpec(), workload, ordinal, false);
+        return new LoopbackPod(
+                network,
+                podName,
+                workload.getMetadata().getNamespace(),
+                labels == null ? Map.of() : labels,
+                template.getMetadata().getAnnotations(),
+                template.getSpec(),
+                workload,
+                ordinal,
+                false);
     }
 
     /**
      * A pod the test serves itself, listening on {@code port} on loopback: its container port is
      * that same number, so Services and discovery find the test's server.
      */
-    static LoopbackPod servedByTest(LoopbackNetwork network, String name, String namespace, Map<String, String> labels,
-                                    String portName, int port) {
-        PodSpec spec = new PodSpecBuilder().withContainers(new ContainerBuilder().withName(name)
-                .addNewPort().withName(portName).withContainerPort(port).withProtocol("TCP").endPort().build()).build();
+    static LoopbackPod servedByTest(
+            LoopbackNetwork network,
+            String name,
+            String namespace,
+            Map<String, String> labels,
+            String portName,
+            int port) {
+        PodSpec spec = new PodSpecBuilder()
+                .withContainers(new ContainerBuilder()
+                        .withName(name)
+                        .addNewPort()
+                        .withName(portName)
+                        .withContainerPort(port)
+                        .withProtocol("TCP")
+                        .endPort()
+                        .build())
+                .build();
         LoopbackPod pod = new LoopbackPod(network, name, namespace, labels, Map.of(), spec, null, -1, true);
         pod.hostPorts.put(port, port);
         return pod;
@@ -135,7 +161,9 @@ public final class LoopbackPod {
 
     /** {@code spec.serviceName} of the StatefulSet: the subdomain under which the pod has a DNS name. */
     public Optional<String> subdomain() {
-        return workload instanceof StatefulSet statefulSet ? Optional.ofNullable(statefulSet.getSpec().getServiceName()) : Optional.empty();
+        return workload instanceof StatefulSet statefulSet
+                ? Optional.ofNullable(statefulSet.getSpec().getServiceName())
+                : Optional.empty();
     }
 
     /** Directory of this pod on this machine (volumes, working directory). */
@@ -145,8 +173,11 @@ public final class LoopbackPod {
 
     /** The container of this pod with that name. */
     public Container container(String containerName) {
-        return spec.getContainers().stream().filter(c -> c.getName().equals(containerName)).findFirst()
-                .orElseThrow(() -> new LoopbackRewriteException("Pod " + name + " has no container " + containerName + "; it has "
+        return spec.getContainers().stream()
+                .filter(c -> c.getName().equals(containerName))
+                .findFirst()
+                .orElseThrow(() -> new LoopbackRewriteException("Pod " + name + " has no container " + containerName
+                        + "; it has "
                         + spec.getContainers().stream().map(Container::getName).toList()));
     }
 
@@ -189,9 +220,13 @@ public final class LoopbackPod {
             return port.getIntVal();
         }
         String portName = port.getStrVal();
-        return containerPorts().stream().filter(p -> portName.equals(p.getName())).map(ContainerPort::getContainerPort)
-                .findFirst().orElseThrow(() -> new LoopbackRewriteException(what + ": pod " + name + " declares no container port"
-                        + " named '" + portName + "' (it declares " + containerPorts().stream().map(ContainerPort::getName).toList()
+        return containerPorts().stream()
+                .filter(p -> portName.equals(p.getName()))
+                .map(ContainerPort::getContainerPort)
+                .findFirst()
+                .orElseThrow(() -> new LoopbackRewriteException(what + ": pod " + name + " declares no container port"
+                        + " named '" + portName + "' (it declares "
+                        + containerPorts().stream().map(ContainerPort::getName).toList()
                         + "); Kubernetes would not route it either"));
     }
 
@@ -219,13 +254,17 @@ public final class LoopbackPod {
         for (VolumeMount mount : mounts(container)) {
             String mountPath = trimSlash(mount.getMountPath());
             if ((containerPath.equals(mountPath) || containerPath.startsWith(mountPath + "/"))
-                    && (best == null || mountPath.length() > trimSlash(best.getMountPath()).length())) {
+                    && (best == null
+                            || mountPath.length()
+                                    > trimSlash(best.getMountPath()).length())) {
                 best = mount;
             }
         }
         if (best == null) {
-            throw new LoopbackRewriteException(name + "/" + container.getName() + ": no volume is mounted at '" + containerPath
-                    + "' (mounts: " + mounts(container).stream().map(VolumeMount::getMountPath).toList()
+            throw new LoopbackRewriteException(name + "/" + container.getName() + ": no volume is mounted at '"
+                    + containerPath
+                    + "' (mounts: "
+                    + mounts(container).stream().map(VolumeMount::getMountPath).toList()
                     + "); the file would not exist in the container either");
         }
         Path base = volumeDirectory(best.getName());
@@ -238,9 +277,14 @@ public final class LoopbackPod {
 
     /** The container's mounts, plus the ServiceAccount token mount when the pod would get one. */
     public List<VolumeMount> mounts(Container container) {
-        List<VolumeMount> mounts = new ArrayList<>(container.getVolumeMounts() == null ? List.of() : container.getVolumeMounts());
+        List<VolumeMount> mounts =
+                new ArrayList<>(container.getVolumeMounts() == null ? List.of() : container.getVolumeMounts());
         if (automountsServiceAccountToken()) {
-            mounts.add(new VolumeMountBuilder().withName(SERVICE_ACCOUNT_VOLUME).withMountPath(SERVICE_ACCOUNT_MOUNT).withReadOnly(true).build());
+            mounts.add(new VolumeMountBuilder()
+                    .withName(SERVICE_ACCOUNT_VOLUME)
+                    .withMountPath(SERVICE_ACCOUNT_MOUNT)
+                    .withReadOnly(true)
+                    .build());
         }
         return mounts;
     }
@@ -269,11 +313,13 @@ public final class LoopbackPod {
                 if (files.isPresent()) {
                     writeFiles(dir, files.get());
                 } else if (volume.getEmptyDir() == null && volume.getPersistentVolumeClaim() == null) {
-                    throw new LoopbackRewriteException("Pod " + name + ": volume " + volume.getName() + " is neither ConfigMap, Secret,"
-                            + " projected, emptyDir nor PVC; the loopback rewrite does not know how to provide it");
+                    throw new LoopbackRewriteException(
+                            "Pod " + name + ": volume " + volume.getName() + " is neither ConfigMap, Secret,"
+                                    + " projected, emptyDir nor PVC; the loopback rewrite does not know how to provide it");
                 }
             }
-            if (workload instanceof StatefulSet statefulSet && statefulSet.getSpec().getVolumeClaimTemplates() != null) {
+            if (workload instanceof StatefulSet statefulSet
+                    && statefulSet.getSpec().getVolumeClaimTemplates() != null) {
                 for (PersistentVolumeClaim claim : statefulSet.getSpec().getVolumeClaimTemplates()) {
                     Files.createDirectories(volumeDirectory(claim.getMetadata().getName()));
                 }
@@ -283,14 +329,17 @@ public final class LoopbackPod {
                 Files.createDirectories(dir);
                 // Placeholders: nothing here talks to a Kubernetes API; tools that check the files exist find them.
                 Files.writeString(dir.resolve("token"), "loopback-test-token-not-a-real-credential\n");
-                Files.writeString(dir.resolve("ca.crt"), "placeholder CA of the loopback binary tests (not a certificate)\n");
+                Files.writeString(
+                        dir.resolve("ca.crt"), "placeholder CA of the loopback binary tests (not a certificate)\n");
                 Files.writeString(dir.resolve("namespace"), namespace);
             }
             for (Container container : spec.getContainers()) {
-                for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of() : container.getVolumeMounts()) {
+                for (VolumeMount mount :
+                        container.getVolumeMounts() == null ? List.<VolumeMount>of() : container.getVolumeMounts()) {
                     if (!Files.isDirectory(volumeDirectory(mount.getName()))) {
-                        throw new LoopbackRewriteException("Pod " + name + "/" + container.getName() + " mounts volume '" + mount.getName()
-                                + "', which neither the pod nor a volumeClaimTemplate defines; Kubernetes would reject the pod");
+                        throw new LoopbackRewriteException(
+                                "Pod " + name + "/" + container.getName() + " mounts volume '" + mount.getName()
+                                        + "', which neither the pod nor a volumeClaimTemplate defines; Kubernetes would reject the pod");
                     }
                 }
             }
@@ -309,7 +358,8 @@ public final class LoopbackPod {
             return spec.getAutomountServiceAccountToken();
         }
         if (spec.getServiceAccountName() != null) {
-            Optional<ServiceAccount> account = network.release().find(ServiceAccount.class, spec.getServiceAccountName());
+            Optional<ServiceAccount> account =
+                    network.release().find(ServiceAccount.class, spec.getServiceAccountName());
             if (account.isPresent() && account.get().getAutomountServiceAccountToken() != null) {
                 return account.get().getAutomountServiceAccountToken();
             }
@@ -331,6 +381,7 @@ public final class LoopbackPod {
 
     @Override
     public String toString() {
-        return "pod " + namespace + "/" + name + (servedByTest ? " (served by the test)" : "") + " ports " + hostPorts();
+        return "pod " + namespace + "/" + name + (servedByTest ? " (served by the test)" : "") + " ports "
+                + hostPorts();
     }
 }

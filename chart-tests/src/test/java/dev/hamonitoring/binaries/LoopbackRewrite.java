@@ -74,8 +74,9 @@ public final class LoopbackRewrite {
         String where = pod.name() + "/" + containerName;
         Binaries.Component component = Binaries.checkImage(container.getImage());
         if (container.getCommand() != null && !container.getCommand().isEmpty()) {
-            throw new LoopbackRewriteException(where + ": a rendered command " + container.getCommand() + " replaces the image's"
-                    + " entrypoint; the loopback rewrite only knows the images' own entrypoints");
+            throw new LoopbackRewriteException(
+                    where + ": a rendered command " + container.getCommand() + " replaces the image's"
+                            + " entrypoint; the loopback rewrite only knows the images' own entrypoints");
         }
         pod.prepareVolumes();
         List<Rewrite> rewrites = new ArrayList<>();
@@ -85,16 +86,19 @@ public final class LoopbackRewrite {
         if (!mutation.isNone()) {
             List<String> mutated = List.copyOf(mutation.change().apply(new ArrayList<>(rendered)));
             if (mutated.equals(rendered)) {
-                throw new IllegalStateException("Mutation '" + mutation.description() + "' of " + where + " changed nothing");
+                throw new IllegalStateException(
+                        "Mutation '" + mutation.description() + "' of " + where + " changed nothing");
             }
             for (String arg : rendered) {
                 if (!mutated.contains(arg)) {
-                    rewrites.add(new Rewrite(where + " (" + mutation.description() + ")", arg, null, Rewrite.Kind.MUTATION));
+                    rewrites.add(
+                            new Rewrite(where + " (" + mutation.description() + ")", arg, null, Rewrite.Kind.MUTATION));
                 }
             }
             for (String arg : mutated) {
                 if (!rendered.contains(arg)) {
-                    rewrites.add(new Rewrite(where + " (" + mutation.description() + ")", null, arg, Rewrite.Kind.MUTATION));
+                    rewrites.add(
+                            new Rewrite(where + " (" + mutation.description() + ")", null, arg, Rewrite.Kind.MUTATION));
                 }
             }
             rendered = mutated;
@@ -105,8 +109,8 @@ public final class LoopbackRewrite {
         int firstFlag = 0;
         if (component == Binaries.Component.THANOS) {
             if (expanded.isEmpty() || !FlagTable.THANOS_SUBCOMMANDS.contains(expanded.get(0))) {
-                throw new LoopbackRewriteException(where + ": thanos args must start with a subcommand of " + FlagTable.THANOS_SUBCOMMANDS
-                        + ", got " + expanded);
+                throw new LoopbackRewriteException(where + ": thanos args must start with a subcommand of "
+                        + FlagTable.THANOS_SUBCOMMANDS + ", got " + expanded);
             }
             program = "thanos " + expanded.get(0);
             firstFlag = 1;
@@ -118,8 +122,16 @@ public final class LoopbackRewrite {
         for (String arg : flags) {
             args.addAll(place(program, arg, pod, container, where, rewrites));
         }
-        return new RenderedProcess(pod.name(), containerName, program, component.binaries().get(0), rendered,
-                List.copyOf(args), Collections.unmodifiableMap(env), pod.directory(), readiness(pod, container, where),
+        return new RenderedProcess(
+                pod.name(),
+                containerName,
+                program,
+                component.binaries().get(0),
+                rendered,
+                List.copyOf(args),
+                Collections.unmodifiableMap(env),
+                pod.directory(),
+                readiness(pod, container, where),
                 List.copyOf(rewrites));
     }
 
@@ -152,27 +164,33 @@ public final class LoopbackRewrite {
         }
     }
 
-    private List<String> place(String program, String arg, LoopbackPod pod, Container container, String where, List<Rewrite> rewrites) {
+    private List<String> place(
+            String program, String arg, LoopbackPod pod, Container container, String where, List<Rewrite> rewrites) {
         if (!arg.startsWith("--")) {
-            throw new LoopbackRewriteException(where + ": positional argument '" + arg + "' of " + program + " is not placeable");
+            throw new LoopbackRewriteException(
+                    where + ": positional argument '" + arg + "' of " + program + " is not placeable");
         }
         int eq = arg.indexOf('=');
         String name = eq < 0 ? arg : arg.substring(0, eq);
         String value = eq < 0 ? null : arg.substring(eq + 1);
-        FlagTable.Placement placement = FlagTable.placement(program, name).orElseThrow(() -> new LoopbackRewriteException(
-                where + ": the loopback rewrite does not know how to place flag " + name + " of " + program + " (rendered: '" + arg
-                        + "'). Classify it in " + FlagTable.class.getName() + ": an address, a path, or semantics kept as rendered."));
+        FlagTable.Placement placement = FlagTable.placement(program, name)
+                .orElseThrow(() ->
+                        new LoopbackRewriteException(where + ": the loopback rewrite does not know how to place flag "
+                                + name + " of " + program + " (rendered: '" + arg + "'). Classify it in "
+                                + FlagTable.class.getName() + ": an address, a path, or semantics kept as rendered."));
         if (value == null && placement != FlagTable.Placement.SWITCH) {
-            throw new LoopbackRewriteException(where + ": flag " + name + " of " + program + " needs a value in --name=value form");
+            throw new LoopbackRewriteException(
+                    where + ": flag " + name + " of " + program + " needs a value in --name=value form");
         }
         String what = where + " " + name;
         List<String> result = switch (placement) {
             case KEEP, SWITCH -> List.of(arg);
             case LISTEN -> {
                 HostPort hostPort = HostPort.parse(value, what);
-                if (!List.of("", "0.0.0.0", "127.0.0.1", "localhost", "::", LoopbackNetwork.POD_IP).contains(hostPort.host())) {
-                    throw new LoopbackRewriteException(what + ": listens on a specific host '" + hostPort.host() + "'; only all"
-                            + " interfaces or the pod IP can be placed on loopback");
+                if (!List.of("", "0.0.0.0", "127.0.0.1", "localhost", "::", LoopbackNetwork.POD_IP)
+                        .contains(hostPort.host())) {
+                    throw new LoopbackRewriteException(what + ": listens on a specific host '" + hostPort.host()
+                            + "'; only all" + " interfaces or the pod IP can be placed on loopback");
                 }
                 yield List.of(name + "=" + HostPort.loopback(pod.hostPort(hostPort.port())));
             }
@@ -181,7 +199,8 @@ public final class LoopbackRewrite {
                 yield List.of(name + "=" + network.resolve(hostPort.host(), hostPort.port(), pod, what));
             }
             case URL -> List.of(name + "=" + Urls.rewrite(value, network, pod, what));
-            case ENDPOINT -> endpoints(value, pod, what).stream().map(h -> name + "=" + h).toList();
+            case ENDPOINT ->
+                endpoints(value, pod, what).stream().map(h -> name + "=" + h).toList();
             case PATH -> List.of(name + "=" + pod.hostPath(container, value));
             case PROMETHEUS_CONFIG, ALERTMANAGER_CONFIG, OBJSTORE_CONFIG -> {
                 Path file = pod.hostPath(container, value);
@@ -190,7 +209,10 @@ public final class LoopbackRewrite {
             }
         };
         if (!result.equals(List.of(arg))) {
-            rewrites.add(new Rewrite(what, value, result.isEmpty() ? null : String.join(" ", result),
+            rewrites.add(new Rewrite(
+                    what,
+                    value,
+                    result.isEmpty() ? null : String.join(" ", result),
                     switch (placement) {
                         case PATH, PROMETHEUS_CONFIG, ALERTMANAGER_CONFIG, OBJSTORE_CONFIG -> Rewrite.Kind.PATH;
                         default -> Rewrite.Kind.ADDRESS;
@@ -208,13 +230,15 @@ public final class LoopbackRewrite {
             return network.lookupA(hostPort.host(), hostPort.port(), what);
         }
         if (value.contains("+")) {
-            throw new LoopbackRewriteException(what + ": endpoint '" + value + "' uses a lookup the loopback DNS does not answer");
+            throw new LoopbackRewriteException(
+                    what + ": endpoint '" + value + "' uses a lookup the loopback DNS does not answer");
         }
         HostPort hostPort = HostPort.parse(value, what);
         return List.of(network.resolve(hostPort.host(), hostPort.port(), pod, what));
     }
 
-    private void rewriteFile(FlagTable.Placement placement, Path file, String containerPath, LoopbackPod pod, Container container) {
+    private void rewriteFile(
+            FlagTable.Placement placement, Path file, String containerPath, LoopbackPod pod, Container container) {
         if (files.containsKey(file)) {
             return; // Another container of the pod (or a restart) already placed it.
         }
@@ -222,13 +246,18 @@ public final class LoopbackRewrite {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new LoopbackRewriteException(pod.name() + "/" + container.getName() + ": " + containerPath
-                    + " is mounted but the volume has no such file (" + file + ")", e);
+            throw new LoopbackRewriteException(
+                    pod.name() + "/" + container.getName() + ": " + containerPath
+                            + " is mounted but the volume has no such file (" + file + ")",
+                    e);
         }
         ConfigRewrite result = switch (placement) {
-            case PROMETHEUS_CONFIG -> PrometheusConfigRewrite.forProcess(text, network, pod, container.getName(), containerPath, timings);
-            case ALERTMANAGER_CONFIG -> AlertmanagerConfigRewrite.forProcess(text, network, pod, container.getName(), containerPath);
-            case OBJSTORE_CONFIG -> ObjstoreConfigRewrite.forProcess(text, network, pod, container.getName(), containerPath);
+            case PROMETHEUS_CONFIG ->
+                PrometheusConfigRewrite.forProcess(text, network, pod, container.getName(), containerPath, timings);
+            case ALERTMANAGER_CONFIG ->
+                AlertmanagerConfigRewrite.forProcess(text, network, pod, container.getName(), containerPath);
+            case OBJSTORE_CONFIG ->
+                ObjstoreConfigRewrite.forProcess(text, network, pod, container.getName(), containerPath);
             default -> throw new IllegalArgumentException(placement.name());
         };
         try {
@@ -240,12 +269,14 @@ public final class LoopbackRewrite {
     }
 
     private Optional<URI> readiness(LoopbackPod pod, Container container, String where) {
-        if (container.getReadinessProbe() == null || container.getReadinessProbe().getHttpGet() == null) {
+        if (container.getReadinessProbe() == null
+                || container.getReadinessProbe().getHttpGet() == null) {
             return Optional.empty();
         }
         HTTPGetAction get = container.getReadinessProbe().getHttpGet();
         if (get.getScheme() != null && !get.getScheme().equalsIgnoreCase("HTTP")) {
-            throw new LoopbackRewriteException(where + ": readiness probe scheme " + get.getScheme() + " is not supported");
+            throw new LoopbackRewriteException(
+                    where + ": readiness probe scheme " + get.getScheme() + " is not supported");
         }
         int containerPort;
         if (get.getPort().getIntVal() != null) {
@@ -253,9 +284,13 @@ public final class LoopbackRewrite {
         } else {
             String portName = get.getPort().getStrVal();
             List<ContainerPort> ports = container.getPorts() == null ? List.of() : container.getPorts();
-            containerPort = ports.stream().filter(p -> portName.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst()
-                    .orElseThrow(() -> new LoopbackRewriteException(where + ": readiness probe port '" + portName
-                            + "' is not a port of this container (" + ports.stream().map(ContainerPort::getName).toList() + ")"));
+            containerPort = ports.stream()
+                    .filter(p -> portName.equals(p.getName()))
+                    .map(ContainerPort::getContainerPort)
+                    .findFirst()
+                    .orElseThrow(() -> new LoopbackRewriteException(
+                            where + ": readiness probe port '" + portName + "' is not a port of this container ("
+                                    + ports.stream().map(ContainerPort::getName).toList() + ")"));
         }
         String path = get.getPath() == null ? "/" : get.getPath();
         return Optional.of(URI.create("http://" + HostPort.loopback(pod.hostPort(containerPort)) + path));
@@ -292,22 +327,32 @@ public final class LoopbackRewrite {
                 case "status.podIP", "status.hostIP" -> LoopbackNetwork.POD_IP;
                 case "spec.nodeName" -> "localhost";
                 case "spec.serviceAccountName" -> String.valueOf(pod.spec().getServiceAccountName());
-                default -> throw new LoopbackRewriteException(what + ": fieldRef " + field + " is not supported on loopback");
+                default ->
+                    throw new LoopbackRewriteException(what + ": fieldRef " + field + " is not supported on loopback");
             };
         }
         if (source.getSecretKeyRef() != null) {
-            Secret secret = network.rendered(Secret.class, source.getSecretKeyRef().getName(), what);
-            String value = MountedFiles.data(secret).get(source.getSecretKeyRef().getKey());
+            Secret secret =
+                    network.rendered(Secret.class, source.getSecretKeyRef().getName(), what);
+            String value =
+                    MountedFiles.data(secret).get(source.getSecretKeyRef().getKey());
             if (value == null) {
-                throw new LoopbackRewriteException(what + ": Secret " + secret.getMetadata().getName() + " has no key " + source.getSecretKeyRef().getKey());
+                throw new LoopbackRewriteException(
+                        what + ": Secret " + secret.getMetadata().getName() + " has no key "
+                                + source.getSecretKeyRef().getKey());
             }
             return value;
         }
         if (source.getConfigMapKeyRef() != null) {
-            ConfigMap map = network.rendered(ConfigMap.class, source.getConfigMapKeyRef().getName(), what);
-            String value = map.getData() == null ? null : map.getData().get(source.getConfigMapKeyRef().getKey());
+            ConfigMap map = network.rendered(
+                    ConfigMap.class, source.getConfigMapKeyRef().getName(), what);
+            String value = map.getData() == null
+                    ? null
+                    : map.getData().get(source.getConfigMapKeyRef().getKey());
             if (value == null) {
-                throw new LoopbackRewriteException(what + ": ConfigMap " + map.getMetadata().getName() + " has no key " + source.getConfigMapKeyRef().getKey());
+                throw new LoopbackRewriteException(
+                        what + ": ConfigMap " + map.getMetadata().getName() + " has no key "
+                                + source.getConfigMapKeyRef().getKey());
             }
             return value;
         }

@@ -13,19 +13,21 @@ import java.util.Set;
  */
 public final class ObjstoreConfigRewrite {
 
-    private ObjstoreConfigRewrite() {
-    }
+    private ObjstoreConfigRewrite() {}
 
     /** The rewritten configuration. */
-    public static ConfigRewrite forProcess(String yaml, LoopbackNetwork network, LoopbackPod pod, String container, String file) {
-        ConfigRewrite.Context context = new ConfigRewrite.Context(network, pod, pod.container(container), file, TestTimings.asRendered());
+    public static ConfigRewrite forProcess(
+            String yaml, LoopbackNetwork network, LoopbackPod pod, String container, String file) {
+        ConfigRewrite.Context context =
+                new ConfigRewrite.Context(network, pod, pod.container(container), file, TestTimings.asRendered());
         JsonNode rendered = Yaml.read(yaml, context.where(""));
         ObjectNode config = Yaml.copy(rendered);
         ConfigRewrite.Recorder recorder = new ConfigRewrite.Recorder(context);
         String type = config.path("type").asText("");
         if (!type.equals("FILESYSTEM")) {
-            throw new LoopbackRewriteException(context.where("type") + ": object store type '" + type + "' cannot run on this machine;"
-                    + " binary tests render global.thanos.objectStorage with type FILESYSTEM");
+            throw new LoopbackRewriteException(
+                    context.where("type") + ": object store type '" + type + "' cannot run on this machine;"
+                            + " binary tests render global.thanos.objectStorage with type FILESYSTEM");
         }
         for (String key : ConfigRewrite.fieldNames(config)) {
             if (!Set.of("type", "config", "prefix").contains(key)) {
@@ -35,16 +37,20 @@ public final class ObjstoreConfigRewrite {
         JsonNode settings = config.path("config");
         for (String key : ConfigRewrite.fieldNames(settings)) {
             if (!key.equals("directory")) {
-                throw new LoopbackRewriteException(context.where("config." + key) + ": unknown FILESYSTEM setting '" + key + "'");
+                throw new LoopbackRewriteException(
+                        context.where("config." + key) + ": unknown FILESYSTEM setting '" + key + "'");
             }
         }
         String directory = settings.path("directory").asText("");
         if (directory.isEmpty()) {
             throw new LoopbackRewriteException(context.where("config.directory") + ": FILESYSTEM needs a directory");
         }
-        Path used = network.sharedDirectory().resolve(directory.replaceFirst("^/+", "")).normalize();
+        Path used = network.sharedDirectory()
+                .resolve(directory.replaceFirst("^/+", ""))
+                .normalize();
         if (!used.startsWith(network.sharedDirectory())) {
-            throw new LoopbackRewriteException(context.where("config.directory") + ": '" + directory + "' leaves the shared directory");
+            throw new LoopbackRewriteException(
+                    context.where("config.directory") + ": '" + directory + "' leaves the shared directory");
         }
         ((ObjectNode) settings).put("directory", used.toString());
         recorder.record("config.directory", directory, used.toString(), Rewrite.Kind.PATH);

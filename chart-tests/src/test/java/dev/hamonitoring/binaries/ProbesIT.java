@@ -35,6 +35,7 @@ class ProbesIT {
     static final TestTimings TIMINGS = TestTimings.asRendered();
     /** The sidecar's heartbeat interval (30s) plus its 5s timeout, plus slack for two busy cores. */
     static final Duration NOTICE = Duration.ofSeconds(60);
+
     static final Duration OUTAGE = Duration.ofSeconds(20);
 
     private RenderedRelease release;
@@ -64,15 +65,24 @@ class ProbesIT {
 
     /** The loopback URL of a rendered httpGet probe of a container of a pod. */
     private static URI url(Stack.Pod pod, String containerName, Probe probe) {
-        Container container = pod.loopback().spec().getContainers().stream().filter(c -> c.getName().equals(containerName)).findFirst().orElseThrow();
+        Container container = pod.loopback().spec().getContainers().stream()
+                .filter(c -> c.getName().equals(containerName))
+                .findFirst()
+                .orElseThrow();
         String port = probe.getHttpGet().getPort().getStrVal();
-        int containerPort = container.getPorts().stream().filter(p -> port.equals(p.getName())).map(ContainerPort::getContainerPort)
-                .findFirst().orElseThrow(() -> new AssertionError(containerName + " has no port " + port));
+        int containerPort = container.getPorts().stream()
+                .filter(p -> port.equals(p.getName()))
+                .map(ContainerPort::getContainerPort)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(containerName + " has no port " + port));
         return pod.http(containerPort, probe.getHttpGet().getPath());
     }
 
     private static Container rendered(Stack.Pod pod, String containerName) {
-        return pod.loopback().spec().getContainers().stream().filter(c -> c.getName().equals(containerName)).findFirst().orElseThrow();
+        return pod.loopback().spec().getContainers().stream()
+                .filter(c -> c.getName().equals(containerName))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Liveness answers seen while polling for {@code duration}. */
@@ -99,7 +109,9 @@ class ProbesIT {
         LocalProcess server = prometheus.process("prometheus");
         server.kill();
         try {
-            await("the sidecar reports unready").atMost(NOTICE).pollInterval(Duration.ofMillis(250))
+            await("the sidecar reports unready")
+                    .atMost(NOTICE)
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> LocalProcess.status(ready) == 503);
             body.run(ready, live);
         } finally {
@@ -109,35 +121,50 @@ class ProbesIT {
     }
 
     @Test
-    @DisplayName("Prometheus down: the sidecar turns unready at its next heartbeat, its liveness passes throughout, and it is ready again once Prometheus is back")
+    @DisplayName(
+            "Prometheus down: the sidecar turns unready at its next heartbeat, its liveness passes throughout, and it is ready again once Prometheus is back")
     void sidecarWithoutPrometheus() throws InterruptedException {
         Container sidecar = rendered(prometheus, "thanos-sidecar");
         URI ready = url(prometheus, "thanos-sidecar", sidecar.getReadinessProbe());
         assertThat(ready.getPath()).isEqualTo("/-/ready");
-        assertThat(url(prometheus, "thanos-sidecar", sidecar.getLivenessProbe()).getPath()).isEqualTo("/-/healthy");
+        assertThat(url(prometheus, "thanos-sidecar", sidecar.getLivenessProbe()).getPath())
+                .isEqualTo("/-/healthy");
         assertThat(LocalProcess.status(ready)).as("ready before the outage").isEqualTo(200);
         LocalProcess sidecarProcess = prometheus.process("thanos-sidecar");
         int starts = sidecarProcess.starts();
         withPrometheusDown((sidecarReady, sidecarLive) -> {
             List<Integer> liveness = pollLiveness(sidecarLive, OUTAGE);
-            assertThat(liveness).as("every liveness answer during %s of outage", OUTAGE).isNotEmpty().containsOnly(200);
-            assertThat(LocalProcess.status(sidecarReady)).as("still unready: the dependency is still down").isEqualTo(503);
+            assertThat(liveness)
+                    .as("every liveness answer during %s of outage", OUTAGE)
+                    .isNotEmpty()
+                    .containsOnly(200);
+            assertThat(LocalProcess.status(sidecarReady))
+                    .as("still unready: the dependency is still down")
+                    .isEqualTo(503);
             assertThat(sidecarProcess.isAlive()).isTrue();
         });
-        await("the sidecar is ready again").atMost(NOTICE).pollInterval(Duration.ofMillis(250))
+        await("the sidecar is ready again")
+                .atMost(NOTICE)
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> LocalProcess.status(ready) == 200);
-        assertThat(sidecarProcess.starts()).as("the sidecar was never restarted").isEqualTo(starts);
+        assertThat(sidecarProcess.starts())
+                .as("the sidecar was never restarted")
+                .isEqualTo(starts);
         Summary.line("Probes", "sidecar unready while Prometheus was down, liveness 200 throughout, ready again after");
     }
 
     @Test
-    @DisplayName("the twin: the readiness check the chart does NOT use for liveness (/-/ready) would have restarted the sidecar")
+    @DisplayName(
+            "the twin: the readiness check the chart does NOT use for liveness (/-/ready) would have restarted the sidecar")
     void readinessAsLivenessWouldRestart() throws InterruptedException {
-        int threshold = rendered(prometheus, "thanos-sidecar").getLivenessProbe().getFailureThreshold();
+        int threshold =
+                rendered(prometheus, "thanos-sidecar").getLivenessProbe().getFailureThreshold();
         withPrometheusDown((sidecarReady, sidecarLive) -> {
             List<Integer> asLiveness = pollLiveness(sidecarReady, Duration.ofSeconds(5));
             assertThat(asLiveness.stream().filter(s -> s != 200).count())
-                    .as("failed checks: beyond the liveness failureThreshold (%d), had /-/ready been the liveness probe", threshold)
+                    .as(
+                            "failed checks: beyond the liveness failureThreshold (%d), had /-/ready been the liveness probe",
+                            threshold)
                     .isGreaterThanOrEqualTo(threshold);
         });
     }

@@ -24,22 +24,24 @@ import java.util.Set;
  */
 public final class PrometheusConfigRewrite {
 
-    private static final Set<String> KNOWN_TOP_LEVEL = Set.of("global", "rule_files", "scrape_config_files", "alerting",
-            "scrape_configs", "storage", "runtime", "otlp");
+    private static final Set<String> KNOWN_TOP_LEVEL = Set.of(
+            "global", "rule_files", "scrape_config_files", "alerting", "scrape_configs", "storage", "runtime", "otlp");
 
-    private PrometheusConfigRewrite() {
-    }
+    private PrometheusConfigRewrite() {}
 
     /** Paths only: the rendered configuration as a tool on this machine can read it ({@code promtool check config}). */
-    public static ConfigRewrite pathsOnly(String yaml, LoopbackNetwork network, LoopbackPod pod, String container, String file) {
-        ConfigRewrite.Context context = new ConfigRewrite.Context(network, pod, pod.container(container), file, TestTimings.asRendered());
+    public static ConfigRewrite pathsOnly(
+            String yaml, LoopbackNetwork network, LoopbackPod pod, String container, String file) {
+        ConfigRewrite.Context context =
+                new ConfigRewrite.Context(network, pod, pod.container(container), file, TestTimings.asRendered());
         return rewrite(yaml, context, false);
     }
 
     /** Everything a Prometheus process on loopback needs: paths, discovery, addresses, test timings. */
-    public static ConfigRewrite forProcess(String yaml, LoopbackNetwork network, LoopbackPod pod, String container, String file,
-                                           TestTimings timings) {
-        ConfigRewrite.Context context = new ConfigRewrite.Context(network, pod, pod.container(container), file, timings);
+    public static ConfigRewrite forProcess(
+            String yaml, LoopbackNetwork network, LoopbackPod pod, String container, String file, TestTimings timings) {
+        ConfigRewrite.Context context =
+                new ConfigRewrite.Context(network, pod, pod.container(container), file, timings);
         return rewrite(yaml, context, true);
     }
 
@@ -52,8 +54,10 @@ public final class PrometheusConfigRewrite {
         ConfigRewrite.Recorder recorder = new ConfigRewrite.Recorder(context);
         for (String key : ConfigRewrite.fieldNames(config)) {
             if (!KNOWN_TOP_LEVEL.contains(key)) {
-                throw new LoopbackRewriteException(context.where(key) + ": top-level section '" + key + "' is not known to the"
-                        + " loopback rewrite (remote_write, remote_read and tracing would leave this machine); known: " + KNOWN_TOP_LEVEL);
+                throw new LoopbackRewriteException(
+                        context.where(key) + ": top-level section '" + key + "' is not known to the"
+                                + " loopback rewrite (remote_write, remote_read and tracing would leave this machine); known: "
+                                + KNOWN_TOP_LEVEL);
             }
         }
         recorder.translatePaths(config, "", List.of());
@@ -69,7 +73,8 @@ public final class PrometheusConfigRewrite {
                 String path = "scrape_configs[" + i + "]";
                 for (String forbidden : List.of("proxy_url", "proxy_from_environment", "proxy_connect_header")) {
                     if (job.has(forbidden)) {
-                        throw new LoopbackRewriteException(context.where(path + "." + forbidden) + ": a scrape proxy cannot be placed on loopback");
+                        throw new LoopbackRewriteException(context.where(path + "." + forbidden)
+                                + ": a scrape proxy cannot be placed on loopback");
                     }
                 }
                 discovery(job, path, recorder);
@@ -82,11 +87,16 @@ public final class PrometheusConfigRewrite {
         TestTimings timings = recorder.context().timings();
         ObjectNode global = config.has("global") ? (ObjectNode) config.get("global") : config.putObject("global");
         timings.scrapeInterval().ifPresent(v -> {
-            recorder.record("global.scrape_interval", global.path("scrape_interval").asText(null), v, Rewrite.Kind.TIMING);
+            recorder.record(
+                    "global.scrape_interval", global.path("scrape_interval").asText(null), v, Rewrite.Kind.TIMING);
             global.put("scrape_interval", v);
         });
         timings.evaluationInterval().ifPresent(v -> {
-            recorder.record("global.evaluation_interval", global.path("evaluation_interval").asText(null), v, Rewrite.Kind.TIMING);
+            recorder.record(
+                    "global.evaluation_interval",
+                    global.path("evaluation_interval").asText(null),
+                    v,
+                    Rewrite.Kind.TIMING);
             global.put("evaluation_interval", v);
         });
     }
@@ -112,7 +122,11 @@ public final class PrometheusConfigRewrite {
                     HostPort hostPort = HostPort.parse(target, where);
                     HostPort used = context.network().resolve(hostPort.host(), hostPort.port(), context.pod(), where);
                     targets.set(t, TextNode.valueOf(used.toString()));
-                    recorder.record(path + ".static_configs[" + g + "].targets[" + t + "]", target, used.toString(), Rewrite.Kind.ADDRESS);
+                    recorder.record(
+                            path + ".static_configs[" + g + "].targets[" + t + "]",
+                            target,
+                            used.toString(),
+                            Rewrite.Kind.ADDRESS);
                 }
                 groups.add(group);
             }
@@ -122,29 +136,39 @@ public final class PrometheusConfigRewrite {
             List<JsonNode> discovered = new ArrayList<>();
             for (JsonNode sd : section.get(key)) {
                 switch (key) {
-                    case "kubernetes_sd_configs" -> discovered.addAll(
-                            KubernetesPodDiscovery.targetGroups(sd, context.network(), context.pod().namespace(), where));
+                    case "kubernetes_sd_configs" ->
+                        discovered.addAll(KubernetesPodDiscovery.targetGroups(
+                                sd, context.network(), context.pod().namespace(), where));
                     case "dns_sd_configs" -> discovered.addAll(dns(sd, context.network(), where));
-                    default -> throw new LoopbackRewriteException(where + ": " + key + " cannot be answered on loopback (only"
-                            + " kubernetes_sd_configs role pod, dns_sd_configs and static_configs can)");
+                    default ->
+                        throw new LoopbackRewriteException(where + ": " + key + " cannot be answered on loopback (only"
+                                + " kubernetes_sd_configs role pod, dns_sd_configs and static_configs can)");
                 }
             }
-            recorder.record(path + "." + key, Yaml.write(section.get(key)).strip(), discovered.size() + " static target group(s): "
-                    + discovered.stream().map(g -> g.path("targets").toString()).toList(), Rewrite.Kind.ADDRESS);
+            recorder.record(
+                    path + "." + key,
+                    Yaml.write(section.get(key)).strip(),
+                    discovered.size() + " static target group(s): "
+                            + discovered.stream()
+                                    .map(g -> g.path("targets").toString())
+                                    .toList(),
+                    Rewrite.Kind.ADDRESS);
             groups.addAll(discovered);
             section.remove(key);
         }
         if (!sdKeys.isEmpty()) {
             ArrayNode statics = section.putArray("static_configs");
             groups.forEach(statics::add);
-            recorder.record(path + ".static_configs", null, "static targets standing in for " + sdKeys, Rewrite.Kind.ADDRESS);
+            recorder.record(
+                    path + ".static_configs", null, "static targets standing in for " + sdKeys, Rewrite.Kind.ADDRESS);
         }
     }
 
     private static List<JsonNode> dns(JsonNode sd, LoopbackNetwork network, String where) {
         for (String key : ConfigRewrite.fieldNames(sd)) {
             if (!Set.of("names", "type", "port", "refresh_interval").contains(key)) {
-                throw new LoopbackRewriteException(where + ": dns_sd_configs key '" + key + "' is not supported on loopback");
+                throw new LoopbackRewriteException(
+                        where + ": dns_sd_configs key '" + key + "' is not supported on loopback");
             }
         }
         String type = sd.path("type").asText("SRV");
@@ -159,7 +183,9 @@ public final class PrometheusConfigRewrite {
                     yield network.lookupA(name, sd.get("port").asInt(), where);
                 }
                 case "SRV" -> network.lookupSrv(name, where);
-                default -> throw new LoopbackRewriteException(where + ": dns_sd_configs type " + type + " is not supported on loopback");
+                default ->
+                    throw new LoopbackRewriteException(
+                            where + ": dns_sd_configs type " + type + " is not supported on loopback");
             };
             ObjectNode group = Yaml.MAPPER.createObjectNode();
             ArrayNode targets = group.putArray("targets");

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,9 @@ class PromtoolRulesIT {
     @Test
     @DisplayName("every test file passes on the prod render, and promtool check rules accepts the file")
     void prodPasses() throws Exception {
-        RenderedRelease prod = HelmRender.chart(ProjectPaths.umbrellaChart()).valuesFile(ProjectPaths.environment("prod")).render();
+        RenderedRelease prod = HelmRender.chart(ProjectPaths.umbrellaChart())
+                .valuesFile(ProjectPaths.environment("prod"))
+                .render();
         Path dir = prepare("prod", ChartRules.rulesFile(prod));
         Result check = promtool(dir, "check", "rules", ChartRules.FILE);
         assertThat(check.exitCode()).as(check.output()).isZero();
@@ -43,26 +46,50 @@ class PromtoolRulesIT {
         args.addAll(files);
         Result test = promtool(dir, args.toArray(String[]::new));
         assertThat(test.exitCode()).as(test.output()).isZero();
-        assertThat(Pattern.compile("SUCCESS").matcher(test.output()).results().count()).as(test.output()).isEqualTo(files.size());
+        assertThat(Pattern.compile("SUCCESS").matcher(test.output()).results().count())
+                .as(test.output())
+                .isEqualTo(files.size());
         ChartRules.Coverage coverage = ChartRules.coverage(ChartRules.testFiles());
-        int cases = coverage.alertCases().values().stream().mapToInt(c -> c[0] + c[1]).sum();
-        Summary.line("promtool test rules", String.format("%d rules (%d alerts, %d recording) in %d groups; %d test files, %d alert cases"
-                        + " (%d firing, %d not firing), %d expression tests: all pass", rules, ChartRules.alerts(ChartRules.rulesFile(prod)).size(),
-                ChartRules.records(ChartRules.rulesFile(prod)).size(), ChartRules.groups(ChartRules.rulesFile(prod)).size(), files.size(), cases,
-                coverage.alertCases().values().stream().mapToInt(c -> c[0]).sum(), coverage.alertCases().values().stream().mapToInt(c -> c[1]).sum(),
-                coverage.recordsTested().size()));
+        int cases = coverage.alertCases().values().stream()
+                .mapToInt(c -> c[0] + c[1])
+                .sum();
+        Summary.line(
+                "promtool test rules",
+                String.format(
+                        "%d rules (%d alerts, %d recording) in %d groups; %d test files, %d alert cases"
+                                + " (%d firing, %d not firing), %d expression tests: all pass",
+                        rules,
+                        ChartRules.alerts(ChartRules.rulesFile(prod)).size(),
+                        ChartRules.records(ChartRules.rulesFile(prod)).size(),
+                        ChartRules.groups(ChartRules.rulesFile(prod)).size(),
+                        files.size(),
+                        cases,
+                        coverage.alertCases().values().stream()
+                                .mapToInt(c -> c[0])
+                                .sum(),
+                        coverage.alertCases().values().stream()
+                                .mapToInt(c -> c[1])
+                                .sum(),
+                        coverage.recordsTested().size()));
     }
 
     @Test
-    @DisplayName("negative twin: with thresholds raised through values, the cases that depended on them fail, naming the alerts")
+    @DisplayName(
+            "negative twin: with thresholds raised through values, the cases that depended on them fail, naming the alerts")
     void tunedThresholdsFail() throws Exception {
-        RenderedRelease tuned = HelmRender.chart(ProjectPaths.umbrellaChart()).valuesFile(ProjectPaths.environment("prod"))
-                .valuesFile(ProjectPaths.root().resolve("chart-tests/src/test/resources/values/rules-raised-thresholds.yaml")).render();
+        RenderedRelease tuned = HelmRender.chart(ProjectPaths.umbrellaChart())
+                .valuesFile(ProjectPaths.environment("prod"))
+                .valuesFile(ProjectPaths.root()
+                        .resolve("chart-tests/src/test/resources/values/rules-raised-thresholds.yaml"))
+                .render();
         Path dir = prepare("tuned", ChartRules.rulesFile(tuned));
         Result test = promtool(dir, "test", "rules", "thanos.test.yaml", "redis.test.yaml");
         assertThat(test.exitCode()).as(test.output()).isNotZero();
-        // queryErrorRatio 0.2: the frontend's 10% of errors no longer fires; 6h upload age: neither sidecar fires at 6h.
-        assertThat(test.output()).contains("alertname: ThanosQueryHttpErrors").contains("alertname: ThanosSidecarNotUploading");
+        // queryErrorRatio 0.2: the frontend's 10% of errors no longer fires; 6h upload age: neither sidecar fires at
+        // 6h.
+        assertThat(test.output())
+                .contains("alertname: ThanosQueryHttpErrors")
+                .contains("alertname: ThanosSidecarNotUploading");
         // The redis group is switched off in these values: its firing cases fail too.
         assertThat(test.output()).contains("alertname: RedisNoMaster").contains("alertname: RedisMultipleMasters");
         Matcher failed = Pattern.compile("alertname: (\\w+)").matcher(test.output());
@@ -70,12 +97,22 @@ class PromtoolRulesIT {
         while (failed.find()) {
             names.add(failed.group(1));
         }
-        assertThat(names).allMatch(n -> List.of("ThanosQueryHttpErrors", "ThanosSidecarNotUploading", "RedisNoMaster", "RedisMultipleMasters").contains(n));
-        Summary.line("promtool test rules, tuned values", "fails as expected for " + names.stream().distinct().toList());
+        assertThat(names)
+                .allMatch(n -> List.of(
+                                "ThanosQueryHttpErrors",
+                                "ThanosSidecarNotUploading",
+                                "RedisNoMaster",
+                                "RedisMultipleMasters")
+                        .contains(n));
+        Summary.line(
+                "promtool test rules, tuned values",
+                "fails as expected for " + names.stream().distinct().toList());
     }
 
     private static List<String> testFileNames() {
-        return ChartRules.testFiles().stream().map(p -> p.getFileName().toString()).toList();
+        return ChartRules.testFiles().stream()
+                .map(p -> p.getFileName().toString())
+                .toList();
     }
 
     /** A directory holding the rendered rules file next to copies of every test file (they name it relatively). */
@@ -84,20 +121,23 @@ class PromtoolRulesIT {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(ChartRules.FILE), rules, StandardCharsets.UTF_8);
         for (Path file : ChartRules.testFiles()) {
-            Files.copy(file, dir.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
         return dir;
     }
 
-    private record Result(int exitCode, String output) {
-    }
+    private record Result(int exitCode, String output) {}
 
     private static Result promtool(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Binaries.path("promtool").toString());
         command.addAll(List.of(args));
         Path log = dir.resolve("promtool-" + args[0] + ".log");
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new AssertionError(String.join(" ", command) + " did not finish within 5 minutes");

@@ -24,9 +24,17 @@ import java.util.Optional;
  * @param readiness     the rendered readinessProbe's URL on loopback, if the container has one
  * @param rewrites      every change from what was rendered, flags and files
  */
-public record RenderedProcess(String pod, String container, String program, String binaryName, List<String> renderedArgs,
-                              List<String> args, Map<String, String> environment, Path workingDirectory,
-                              Optional<URI> readiness, List<Rewrite> rewrites) {
+public record RenderedProcess(
+        String pod,
+        String container,
+        String program,
+        String binaryName,
+        List<String> renderedArgs,
+        List<String> args,
+        Map<String, String> environment,
+        Path workingDirectory,
+        Optional<URI> readiness,
+        List<Rewrite> rewrites) {
 
     /** {@code <pod>/<container>}. */
     public String name() {
@@ -57,6 +65,9 @@ public record RenderedProcess(String pod, String container, String program, Stri
 
     /** The value of the first {@code --name=value} arg the process gets. */
     public Optional<String> flag(String name) {
-        return args.stream().filter(a -> a.startsWith(name + "=")).map(a -> a.substring(name.length() + 1)).findFirst();
+        return args.stream()
+                .filter(a -> a.startsWith(name + "="))
+                .map(a -> a.substring(name.length() + 1))
+                .findFirst();
     }
 }

@@ -25,6 +25,7 @@ public record Rewrite(String where, String rendered, String used, Kind kind) {
 
     @Override
     public String toString() {
-        return kind + " " + where + ": " + (rendered == null ? "(added)" : rendered) + " -> " + (used == null ? "(removed)" : used);
+        return kind + " " + where + ": " + (rendered == null ? "(added)" : rendered) + " -> "
+                + (used == null ? "(removed)" : used);
     }
 }

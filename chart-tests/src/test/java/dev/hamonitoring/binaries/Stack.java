@@ -3,8 +3,6 @@ package dev.hamonitoring.binaries;
 import dev.hamonitoring.render.ProjectPaths;
 import dev.hamonitoring.render.RenderedRelease;
 import io.fabric8.kubernetes.api.model.Container;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.TestWatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -23,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * A rendered release running on loopback: declare replicas of rendered workloads, start them
@@ -123,7 +123,9 @@ final class Stack implements AutoCloseable {
 
     /** Every process started so far, for summaries. */
     synchronized List<LocalProcess> processes() {
-        return pods.values().stream().flatMap(p -> p.processes.values().stream()).toList();
+        return pods.values().stream()
+                .flatMap(p -> p.processes.values().stream())
+                .toList();
     }
 
     /** "name ready in 1.2 s" for every process that became ready, for the summary. */
@@ -131,7 +133,8 @@ final class Stack implements AutoCloseable {
         List<String> parts = new ArrayList<>();
         for (LocalProcess process : processes()) {
             Duration d = process.startToReady();
-            parts.add(process.spec().name() + "=" + (d == null ? "not ready" : String.format("%.1fs", d.toMillis() / 1000.0))
+            parts.add(process.spec().name() + "="
+                    + (d == null ? "not ready" : String.format("%.1fs", d.toMillis() / 1000.0))
                     + (process.starts() > 1 ? " (start #" + process.starts() + ")" : ""));
         }
         return String.join(", ", parts);
@@ -175,13 +178,20 @@ final class Stack implements AutoCloseable {
      * Runs a command once with exactly {@code environment} as its environment, in
      * {@code workingDirectory}; output goes to a log named {@code label}.
      */
-    ToolResult run(String label, List<String> command, Map<String, String> environment, Path workingDirectory, Duration timeout) {
+    ToolResult run(
+            String label,
+            List<String> command,
+            Map<String, String> environment,
+            Path workingDirectory,
+            Duration timeout) {
         Path out = logs.resolve("tool-" + label + ".log");
         try {
             Files.createDirectories(logs);
             Files.createDirectories(workingDirectory);
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
-                    .redirectErrorStream(true).redirectOutput(out.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workingDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile());
             builder.environment().clear();
             builder.environment().putAll(environment);
             Process process = builder.start();
@@ -211,7 +221,8 @@ final class Stack implements AutoCloseable {
     }
 
     private void stopAll() {
-        List<LocalProcess> running = processes().stream().filter(LocalProcess::isAlive).toList();
+        List<LocalProcess> running =
+                processes().stream().filter(LocalProcess::isAlive).toList();
         running.parallelStream().forEach(p -> p.stop(Duration.ofSeconds(10)));
     }
 
@@ -230,8 +241,14 @@ final class Stack implements AutoCloseable {
     String tails(int lines) {
         StringBuilder text = new StringBuilder();
         for (LocalProcess process : processes()) {
-            text.append(System.lineSeparator()).append("--- ").append(process).append(", log ").append(process.log()).append(System.lineSeparator());
-            process.grep(LocalProcess.ERRORS, 5).forEach(l -> text.append("  error: ").append(l).append(System.lineSeparator()));
+            text.append(System.lineSeparator())
+                    .append("--- ")
+                    .append(process)
+                    .append(", log ")
+                    .append(process.log())
+                    .append(System.lineSeparator());
+            process.grep(LocalProcess.ERRORS, 5)
+                    .forEach(l -> text.append("  error: ").append(l).append(System.lineSeparator()));
             process.tail(lines).lines().forEach(l -> text.append("  ").append(l).append(System.lineSeparator()));
         }
         return text.toString();
@@ -245,7 +262,8 @@ final class Stack implements AutoCloseable {
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
             for (Stack stack : OPEN) {
-                System.out.println("[binaries] " + context.getDisplayName() + " failed; logs of stack " + stack.name() + ":" + stack.tails(15));
+                System.out.println("[binaries] " + context.getDisplayName() + " failed; logs of stack " + stack.name()
+                        + ":" + stack.tails(15));
             }
         }
     }
@@ -298,12 +316,17 @@ final class Stack implements AutoCloseable {
         }
 
         private List<String> containerNames() {
-            return containers != null ? containers : pod.spec().getContainers().stream().map(Container::getName).toList();
+            return containers != null
+                    ? containers
+                    : pod.spec().getContainers().stream()
+                            .map(Container::getName)
+                            .toList();
         }
 
         void launch() {
             // Rewrite every container first, so a rewrite failure starts nothing.
-            List<LocalProcess> all = containerNames().stream().map(this::process).toList();
+            List<LocalProcess> all =
+                    containerNames().stream().map(this::process).toList();
             all.forEach(LocalProcess::start);
         }
 

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,16 +59,20 @@ class StackRulesIT {
     static final TestTimings TIMINGS = TestTimings.asRendered().prometheusIntervals("2s", "2s");
     static final Duration ALERT_TIMEOUT = Duration.ofSeconds(120);
     /** Components this stack runs (app.kubernetes.io/name, the rules' component label). */
-    static final Set<String> RUNNING = Set.of("prometheus", "alertmanager", "thanos-query", "thanos-query-frontend", "thanos-store", "thanos-compactor");
+    static final Set<String> RUNNING = Set.of(
+            "prometheus", "alertmanager", "thanos-query", "thanos-query-frontend", "thanos-store", "thanos-compactor");
     /** Components whose metrics the binaries layer cannot check, and why. A selector of any other component must be checked. */
     static final Map<String, String> NOT_CHECKED = Map.of(
-            "grafana", "Grafana is not built by ci/build-binaries.sh (a Go + TypeScript build, not a plain Go module install)",
+            "grafana",
+                    "Grafana is not built by ci/build-binaries.sh (a Go + TypeScript build, not a plain Go module install)",
             "redis-haproxy", "HAProxy is a C program; ci/build-binaries.sh builds Go modules only",
             "loki-.+", "Loki is not built by ci/build-binaries.sh yet");
     /** Scrape jobs of the cluster itself, which the binaries layer does not run (no API server, kubelet or cAdvisor). */
     static final String CLUSTER_JOBS = "kubernetes-.+";
-    static final String CLUSTER_JOBS_REASON = "the cluster scrape jobs (API servers, kubelets, cAdvisor) need a Kubernetes API server and kubelets;"
-            + " the binaries layer runs neither (its render has prometheus.scrapeCluster=false)";
+
+    static final String CLUSTER_JOBS_REASON =
+            "the cluster scrape jobs (API servers, kubelets, cAdvisor) need a Kubernetes API server and kubelets;"
+                    + " the binaries layer runs neither (its render has prometheus.scrapeCluster=false)";
     /** Matchers that say which series a rule is about; the others select failure values (code=~"5..") a healthy stack lacks. */
     static final Set<String> STRUCTURAL = Set.of("__name__", "job", "component", "endpoint", "handler", "proxy");
 
@@ -97,7 +102,9 @@ class StackRulesIT {
         frontend = stack.replicas("monitoring-thanos-query-frontend", 1).get(0);
         compactor = stack.replicas("monitoring-thanos-compactor", 1).get(0);
         // Declared before Prometheus starts (its discovery is fixed at start), started by the split test.
-        loner = stack.extraPod("monitoring-alertmanager", "monitoring-alertmanager-3",
+        loner = stack.extraPod(
+                "monitoring-alertmanager",
+                "monitoring-alertmanager-3",
                 ArgsMutation.removeStartingWith("--cluster.peer=", "no peers: a replica that cannot join"));
         for (Stack.Pod pod : prometheus) {
             withoutFor(pod.volume("rules").resolve(ChartRules.FILE));
@@ -138,14 +145,21 @@ class StackRulesIT {
     }
 
     private int count(String promql) {
-        JsonNode result = prometheusApi("/api/v1/query?query=" + Api.encode("count(" + promql + ")")).json().path("data").path("result");
-        return result.isEmpty() ? 0 : (int) Double.parseDouble(result.get(0).path("value").get(1).asText());
+        JsonNode result = prometheusApi("/api/v1/query?query=" + Api.encode("count(" + promql + ")"))
+                .json()
+                .path("data")
+                .path("result");
+        return result.isEmpty()
+                ? 0
+                : (int) Double.parseDouble(result.get(0).path("value").get(1).asText());
     }
 
     /** Every vector or range selector of a PromQL expression, as Prometheus parses it. */
     private List<JsonNode> selectors(String expr) {
         Api.Response parsed = prometheusApi("/api/v1/parse_query?query=" + Api.encode(expr));
-        assertThat(parsed.json().path("status").asText()).as(expr + " -> " + parsed.text()).isEqualTo("success");
+        assertThat(parsed.json().path("status").asText())
+                .as(expr + " -> " + parsed.text())
+                .isEqualTo("success");
         List<JsonNode> found = new ArrayList<>();
         collect(parsed.json().path("data"), found);
         return found;
@@ -160,19 +174,26 @@ class StackRulesIT {
 
     @Test
     @Order(1)
-    @DisplayName("every query of the shipped rules and dashboards parses, and every metric it selects is exposed by the real program with the chart's labels, or is listed as not checked with the reason")
+    @DisplayName(
+            "every query of the shipped rules and dashboards parses, and every metric it selects is exposed by the real program with the chart's labels, or is listed as not checked with the reason")
     void metricsExist() {
         // Queries through Query and the frontend, so their per-handler HTTP metrics exist.
         for (Stack.Pod pod : List.of(query, frontend)) {
-            for (String path : List.of("/api/v1/query?query=up", "/api/v1/query_range?query=up&start=" + (System.currentTimeMillis() / 1000 - 60)
-                    + "&end=" + System.currentTimeMillis() / 1000 + "&step=15")) {
+            for (String path : List.of(
+                    "/api/v1/query?query=up",
+                    "/api/v1/query_range?query=up&start=" + (System.currentTimeMillis() / 1000 - 60) + "&end="
+                            + System.currentTimeMillis() / 1000 + "&step=15")) {
                 Api.get(pod.http(10902, path));
             }
         }
-        RenderedRelease prod = HelmRender.chart(ProjectPaths.umbrellaChart()).valuesFile(ProjectPaths.environment("prod")).render();
+        RenderedRelease prod = HelmRender.chart(ProjectPaths.umbrellaChart())
+                .valuesFile(ProjectPaths.environment("prod"))
+                .render();
         Map<String, String> expressions = new LinkedHashMap<>();
         for (JsonNode rule : ChartRules.rules(ChartRules.rulesFile(prod))) {
-            expressions.put("rule " + rule.path("alert").asText(rule.path("record").asText()), rule.path("expr").asText());
+            expressions.put(
+                    "rule " + rule.path("alert").asText(rule.path("record").asText()),
+                    rule.path("expr").asText());
         }
         ChartDashboards.queries(prod).forEach((where, expr) -> expressions.put("dashboard " + where, expr));
         Map<String, String> checks = new TreeMap<>();
@@ -186,51 +207,76 @@ class StackRulesIT {
                 boolean clusterJob = false;
                 for (JsonNode m : selector.path("matchers")) {
                     String label = m.path("name").asText();
-                    clusterJob |= label.equals("job") && m.path("value").asText().matches(CLUSTER_JOBS);
+                    clusterJob |=
+                            label.equals("job") && m.path("value").asText().matches(CLUSTER_JOBS);
                     if (label.equals("component")) {
                         component = m.path("value").asText();
                         regex = m.path("type").asText().equals("=~");
                     }
                     if (STRUCTURAL.contains(label) && !label.equals("__name__")) {
-                        matchers.add(label + m.path("type").asText() + "\"" + m.path("value").asText() + "\"");
+                        matchers.add(label + m.path("type").asText() + "\""
+                                + m.path("value").asText() + "\"");
                     }
                 }
                 String promql = name + "{" + String.join(", ", matchers) + "}";
                 String c = component;
-                boolean runs = c == null || (regex ? RUNNING.stream().anyMatch(r -> r.matches(c)) : RUNNING.contains(c));
+                boolean runs =
+                        c == null || (regex ? RUNNING.stream().anyMatch(r -> r.matches(c)) : RUNNING.contains(c));
                 if (clusterJob) {
                     notChecked.put(promql, CLUSTER_JOBS_REASON);
                 } else if (runs) {
                     checks.put(promql, name);
                 } else {
-                    assertThat(NOT_CHECKED).as("selector " + promql + " of " + expression.getKey()
-                            + " names a component this stack does not run and that is not listed as not checked").containsKey(c);
+                    assertThat(NOT_CHECKED)
+                            .as(
+                                    "selector " + promql + " of " + expression.getKey()
+                                            + " names a component this stack does not run and that is not listed as not checked")
+                            .containsKey(c);
                     notChecked.put(promql, NOT_CHECKED.get(c));
                 }
             }
         }
-        Map<String, Integer> seen = await("Prometheus has scraped every metric the rules select").atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofSeconds(2)).until(() -> {
-                    Map<String, Integer> counts = new LinkedHashMap<>();
-                    checks.keySet().forEach(q -> counts.put(q, count(q)));
-                    return counts;
-                }, counts -> counts.values().stream().allMatch(n -> n > 0));
+        Map<String, Integer> seen = await("Prometheus has scraped every metric the rules select")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(2))
+                .until(
+                        () -> {
+                            Map<String, Integer> counts = new LinkedHashMap<>();
+                            checks.keySet().forEach(q -> counts.put(q, count(q)));
+                            return counts;
+                        },
+                        counts -> counts.values().stream().allMatch(n -> n > 0));
         Set<String> names = new TreeSet<>(checks.values());
-        Summary.line("rule and dashboard metrics checked against the real programs", expressions.size() + " expressions (" + ChartDashboards.queries(prod).size() + " dashboard queries), " + names.size() + " metric names in " + seen.size()
-                + " selectors, all scraped: " + names + "; not checked: " + new TreeSet<>(notChecked.keySet()) + " because "
-                + new LinkedHashSet<>(notChecked.values()));
-        assertThat(names).contains("thanos_sidecar_prometheus_up", "thanos_store_nodes_grpc_connections", "thanos_compact_iterations_total",
-                "alertmanager_cluster_members", "prometheus_notifications_alertmanagers_discovered");
+        Summary.line(
+                "rule and dashboard metrics checked against the real programs",
+                expressions.size() + " expressions ("
+                        + ChartDashboards.queries(prod).size() + " dashboard queries), " + names.size()
+                        + " metric names in " + seen.size()
+                        + " selectors, all scraped: " + names + "; not checked: " + new TreeSet<>(notChecked.keySet())
+                        + " because "
+                        + new LinkedHashSet<>(notChecked.values()));
+        assertThat(names)
+                .contains(
+                        "thanos_sidecar_prometheus_up",
+                        "thanos_store_nodes_grpc_connections",
+                        "thanos_compact_iterations_total",
+                        "alertmanager_cluster_members",
+                        "prometheus_notifications_alertmanagers_discovered");
     }
 
     @Test
     @Order(2)
-    @DisplayName("negative twin: a selector of a metric no program exposes, or with a component label of the wrong pods, counts no series")
+    @DisplayName(
+            "negative twin: a selector of a metric no program exposes, or with a component label of the wrong pods, counts no series")
     void missingMetricIsSeen() {
-        assertThat(count("thanos_compact_halted{job=\"ha-monitoring\", component=\"thanos-compactor\"}")).isEqualTo(1);
-        assertThat(count("thanos_compact_halted{job=\"ha-monitoring\", component=\"thanos-store\"}")).isZero();
+        assertThat(count("thanos_compact_halted{job=\"ha-monitoring\", component=\"thanos-compactor\"}"))
+                .isEqualTo(1);
+        assertThat(count("thanos_compact_halted{job=\"ha-monitoring\", component=\"thanos-store\"}"))
+                .isZero();
         assertThat(count("thanos_compactor_halted{job=\"ha-monitoring\"}")).isZero();
-        assertThat(selectors("sum(rate(a_total{job=\"x\"}[5m])) / b")).extracting(s -> s.path("name").asText()).containsExactly("a_total", "b");
+        assertThat(selectors("sum(rate(a_total{job=\"x\"}[5m])) / b"))
+                .extracting(s -> s.path("name").asText())
+                .containsExactly("a_total", "b");
     }
 
     private Api.Alertmanager alertmanager() {
@@ -238,26 +284,35 @@ class StackRulesIT {
     }
 
     private List<JsonNode> active(String alertname, String label, String value) {
-        return alertmanager().alerts(alertname).stream().filter(a -> value.equals(a.path("labels").path(label).asText())).toList();
+        return alertmanager().alerts(alertname).stream()
+                .filter(a -> value.equals(a.path("labels").path(label).asText()))
+                .toList();
     }
 
     private JsonNode awaitAlert(String alertname, String label, String value) {
-        return await(alertname + "{" + label + "=" + value + "} reaches Alertmanager").atMost(ALERT_TIMEOUT).pollInterval(Duration.ofSeconds(1))
-                .until(() -> active(alertname, label, value), a -> !a.isEmpty()).get(0);
+        return await(alertname + "{" + label + "=" + value + "} reaches Alertmanager")
+                .atMost(ALERT_TIMEOUT)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> active(alertname, label, value), a -> !a.isEmpty())
+                .get(0);
     }
 
     @Test
     @Order(3)
     @DisplayName("an Alertmanager that joins no cluster raises AlertmanagerClusterDegraded, which reaches Alertmanager")
     void splitAlertmanager() {
-        assertThat(active("AlertmanagerClusterDegraded", "component", "alertmanager")).as("healthy cluster").isEmpty();
+        assertThat(active("AlertmanagerClusterDegraded", "component", "alertmanager"))
+                .as("healthy cluster")
+                .isEmpty();
         stack.start(loner);
         JsonNode alert = awaitAlert("AlertmanagerClusterDegraded", "pod", "monitoring-alertmanager-3");
         assertThat(alert.path("labels").path("severity").asText()).isEqualTo("warning");
         assertThat(alert.path("annotations").path("runbook_url").asText()).endsWith("#alertmanagerclusterdegraded");
         JsonNode others = awaitAlert("AlertmanagerClusterDegraded", "pod", "monitoring-alertmanager-0");
-        Summary.line("AlertmanagerClusterDegraded (real)", alert.path("annotations").path("summary").asText() + " / "
-                + others.path("annotations").path("summary").asText());
+        Summary.line(
+                "AlertmanagerClusterDegraded (real)",
+                alert.path("annotations").path("summary").asText() + " / "
+                        + others.path("annotations").path("summary").asText());
         loner.kill();
     }
 
@@ -265,25 +320,34 @@ class StackRulesIT {
     @Order(4)
     @DisplayName("a stopped compactor raises HaMonitoringTargetDown for it, which reaches Alertmanager")
     void stoppedCompactor() {
-        assertThat(active("HaMonitoringTargetDown", "pod", compactor.name())).as("compactor running").isEmpty();
+        assertThat(active("HaMonitoringTargetDown", "pod", compactor.name()))
+                .as("compactor running")
+                .isEmpty();
         compactor.kill();
         JsonNode alert = awaitAlert("HaMonitoringTargetDown", "pod", compactor.name());
         assertThat(alert.path("labels").path("component").asText()).isEqualTo("thanos-compactor");
-        Summary.line("HaMonitoringTargetDown (real)", alert.path("annotations").path("summary").asText());
+        Summary.line(
+                "HaMonitoringTargetDown (real)",
+                alert.path("annotations").path("summary").asText());
     }
 
     @Test
     @Order(5)
-    @DisplayName("a Prometheus that dies under its running sidecar raises ThanosSidecarPrometheusDown, evaluated by its twin, which reaches Alertmanager")
+    @DisplayName(
+            "a Prometheus that dies under its running sidecar raises ThanosSidecarPrometheusDown, evaluated by its twin, which reaches Alertmanager")
     void prometheusDiesUnderItsSidecar() {
         Stack.Pod replica = prometheus.get(0);
-        assertThat(active("ThanosSidecarPrometheusDown", "pod", replica.name())).as("both containers running").isEmpty();
+        assertThat(active("ThanosSidecarPrometheusDown", "pod", replica.name()))
+                .as("both containers running")
+                .isEmpty();
         LocalProcess server = replica.process("prometheus");
         server.kill();
         assertThat(replica.process("thanos-sidecar").isAlive()).isTrue();
         JsonNode alert = awaitAlert("ThanosSidecarPrometheusDown", "pod", replica.name());
         assertThat(alert.path("labels").path("endpoint").asText()).isEqualTo("sidecar-http");
-        Summary.line("ThanosSidecarPrometheusDown (real)", alert.path("annotations").path("summary").asText());
+        Summary.line(
+                "ThanosSidecarPrometheusDown (real)",
+                alert.path("annotations").path("summary").asText());
         // Back for the next test, which needs this replica to evaluate the rules while the other one is down.
         server.start();
         server.awaitReady(Stack.READY_TIMEOUT);
@@ -291,18 +355,20 @@ class StackRulesIT {
 
     @Test
     @Order(6)
-    @DisplayName("a bucket that cannot be written while a sidecar has a block to ship raises ThanosSidecarUploadFailures and ThanosBucketOperationsFailing")
+    @DisplayName(
+            "a bucket that cannot be written while a sidecar has a block to ship raises ThanosSidecarUploadFailures and ThanosBucketOperationsFailing")
     void brokenUploadPath() throws Exception {
         Stack.Pod replica = prometheus.get(1);
         assertThat(active("ThanosSidecarUploadFailures", "pod", replica.name())).isEmpty();
-        assertThat(active("ThanosBucketOperationsFailing", "pod", replica.name())).isEmpty();
+        assertThat(active("ThanosBucketOperationsFailing", "pod", replica.name()))
+                .isEmpty();
         replica.kill();
         backfill(replica);
         // The bucket directory becomes a plain file: every write below it fails, as with a revoked bucket.
         Path bucket = stack.network().sharedDirectory().resolve("var/thanos/bucket");
         if (Files.exists(bucket)) {
             try (Stream<Path> walk = Files.walk(bucket)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         Files.createDirectories(bucket.getParent());
@@ -310,10 +376,13 @@ class StackRulesIT {
         replica.restart();
         JsonNode upload = awaitAlert("ThanosSidecarUploadFailures", "pod", replica.name());
         JsonNode bucketOps = awaitAlert("ThanosBucketOperationsFailing", "pod", replica.name());
-        // The shipper checks whether the block is already in the bucket before it uploads; that check is what fails first.
+        // The shipper checks whether the block is already in the bucket before it uploads; that check is what fails
+        // first.
         assertThat(bucketOps.path("labels").path("operation").asText()).isEqualTo("exists");
-        Summary.line("ThanosSidecarUploadFailures / ThanosBucketOperationsFailing (real)", upload.path("annotations").path("summary").asText()
-                + " / " + bucketOps.path("annotations").path("summary").asText());
+        Summary.line(
+                "ThanosSidecarUploadFailures / ThanosBucketOperationsFailing (real)",
+                upload.path("annotations").path("summary").asText() + " / "
+                        + bucketOps.path("annotations").path("summary").asText());
     }
 
     /** One block of an hour of samples, 4 to 8 hours old, written by promtool into the replica's data volume (as ThanosDeduplicationIT does). */
@@ -322,13 +391,25 @@ class StackRulesIT {
         long start = (System.currentTimeMillis() - Duration.ofHours(6).toMillis()) / twoHours * twoHours / 1000 + 60;
         StringBuilder om = new StringBuilder("# TYPE ha_backfill_value gauge\n");
         for (int i = 0; i < 120; i++) {
-            om.append("ha_backfill_value{source=\"promtool\"} ").append(i).append(' ').append(start + 30L * i).append('\n');
+            om.append("ha_backfill_value{source=\"promtool\"} ")
+                    .append(i)
+                    .append(' ')
+                    .append(start + 30L * i)
+                    .append('\n');
         }
         om.append("# EOF\n");
         Path input = pod.loopback().directory().resolve("backfill.om");
         Files.writeString(input, om, StandardCharsets.UTF_8);
-        Stack.ToolResult result = stack.run("promtool-backfill-" + pod.name(), "promtool", pod.loopback().directory(), Duration.ofSeconds(60),
-                "tsdb", "create-blocks-from", "openmetrics", input.toString(), pod.volume("data").toString());
+        Stack.ToolResult result = stack.run(
+                "promtool-backfill-" + pod.name(),
+                "promtool",
+                pod.loopback().directory(),
+                Duration.ofSeconds(60),
+                "tsdb",
+                "create-blocks-from",
+                "openmetrics",
+                input.toString(),
+                pod.volume("data").toString());
         assertThat(result.exitCode()).as(result.toString()).isZero();
     }
 }

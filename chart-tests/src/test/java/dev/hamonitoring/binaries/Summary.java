@@ -14,8 +14,7 @@ import java.time.Instant;
  */
 final class Summary {
 
-    private Summary() {
-    }
+    private Summary() {}
 
     static synchronized void line(String test, String numbers) {
         String line = "[binaries] " + test + ": " + numbers;
@@ -23,8 +22,12 @@ final class Summary {
         Path file = ProjectPaths.root().resolve("chart-tests/target/binaries-summary.txt");
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, Instant.now() + " " + line + System.lineSeparator(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    file,
+                    Instant.now() + " " + line + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             System.out.println("[binaries] cannot write " + file + ": " + e);
         }

@@ -6,8 +6,7 @@ import java.net.URISyntaxException;
 /** URLs of the rendered configuration, pointed at the loopback address that answers for their host. */
 final class Urls {
 
-    private Urls() {
-    }
+    private Urls() {}
 
     /** {@code http://svc.ns.svc.cluster.local:10902/x} to {@code http://127.0.0.1:<port>/x}; the scheme, path and query are kept. */
     static String rewrite(String url, LoopbackNetwork network, LoopbackPod from, String where) {
@@ -22,7 +21,8 @@ final class Urls {
         }
         String scheme = uri.getScheme();
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new LoopbackRewriteException(where + ": scheme " + scheme + " of '" + url + "' is not supported on loopback");
+            throw new LoopbackRewriteException(
+                    where + ": scheme " + scheme + " of '" + url + "' is not supported on loopback");
         }
         int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
         HostPort target = network.resolve(uri.getHost(), port, from, where);

@@ -25,7 +25,9 @@ final class WebhookReceiver implements AutoCloseable {
     /** One notification as received. */
     record Notification(Instant at, String groupKey, List<String> alertNames, JsonNode body) {
         String alertname() {
-            return body.path("groupLabels").path("alertname").asText(body.path("commonLabels").path("alertname").asText());
+            return body.path("groupLabels")
+                    .path("alertname")
+                    .asText(body.path("commonLabels").path("alertname").asText());
         }
     }
 
@@ -44,9 +46,11 @@ final class WebhookReceiver implements AutoCloseable {
                 body = JSON.readTree(in);
             }
             List<String> names = new ArrayList<>();
-            body.path("alerts").forEach(a -> names.add(a.path("labels").path("alertname").asText()));
+            body.path("alerts")
+                    .forEach(a -> names.add(a.path("labels").path("alertname").asText()));
             synchronized (received) {
-                received.add(new Notification(Instant.now(), body.path("groupKey").asText(), names, body));
+                received.add(
+                        new Notification(Instant.now(), body.path("groupKey").asText(), names, body));
             }
             exchange.sendResponseHeaders(200, -1);
             exchange.close();

@@ -17,8 +17,7 @@ public final class Yaml {
             .disable(YAMLGenerator.Feature.SPLIT_LINES)
             .build());
 
-    private Yaml() {
-    }
+    private Yaml() {}
 
     /** Parses a YAML document; an empty document is an empty object. */
     public static JsonNode read(String yaml, String what) {

@@ -55,7 +55,8 @@ public record ClusterBinaries(String kubeVersion, Path kubernetesDir, Path etcdD
                 ? Path.of(System.getProperty("user.home"), ".cache", "ha-monitoring")
                 : Path.of(cacheEnv);
         Path bin = cache.resolve("bin");
-        ClusterBinaries binaries = new ClusterBinaries(version(versions, "kubernetes", file),
+        ClusterBinaries binaries = new ClusterBinaries(
+                version(versions, "kubernetes", file),
                 bin.resolve("kubernetes").resolve(version(versions, "kubernetes", file)),
                 bin.resolve("etcd").resolve(version(versions, "etcd", file)),
                 bin.resolve("kwok").resolve(version(versions, "kwok", file)));
@@ -66,8 +67,9 @@ public record ClusterBinaries(String kubeVersion, Path kubernetesDir, Path etcdD
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("Control-plane binaries missing: " + missing
-                    + "; build them with: ci/build-binaries.sh control-plane (cold: tens of minutes, once per machine)");
+            throw new IllegalStateException(
+                    "Control-plane binaries missing: " + missing
+                            + "; build them with: ci/build-binaries.sh control-plane (cold: tens of minutes, once per machine)");
         }
         return binaries;
     }

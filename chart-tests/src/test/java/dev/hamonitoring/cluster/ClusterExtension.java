@@ -14,9 +14,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * store; the control plane's own shutdown hook is the backstop). Also times every test for
  * {@link ClusterReport}, printed at that close.
  */
-public final class ClusterExtension implements BeforeAllCallback, BeforeTestExecutionCallback, AfterTestExecutionCallback {
+public final class ClusterExtension
+        implements BeforeAllCallback, BeforeTestExecutionCallback, AfterTestExecutionCallback {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ClusterExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(ClusterExtension.class);
     private static volatile ControlPlane shared;
 
     /** The shared control plane; only valid inside a class extended with this extension. */
@@ -30,12 +32,19 @@ public final class ClusterExtension implements BeforeAllCallback, BeforeTestExec
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Shared.class, k -> {
-            ControlPlane plane = ControlPlane.start();
-            ClusterReport.number("control plane, cold start (first in JVM)", String.format("%.1f s", plane.startSeconds()));
-            shared = plane;
-            return new Shared(plane);
-        }, Shared.class);
+        context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        Shared.class,
+                        k -> {
+                            ControlPlane plane = ControlPlane.start();
+                            ClusterReport.number(
+                                    "control plane, cold start (first in JVM)",
+                                    String.format("%.1f s", plane.startSeconds()));
+                            shared = plane;
+                            return new Shared(plane);
+                        },
+                        Shared.class);
     }
 
     @Override
@@ -49,12 +58,17 @@ public final class ClusterExtension implements BeforeAllCallback, BeforeTestExec
         if (start == null) {
             return;
         }
-        ClusterReport.test(displayPath(context), (System.nanoTime() - start) / 1e9, context.getExecutionException().isEmpty());
+        ClusterReport.test(
+                displayPath(context),
+                (System.nanoTime() - start) / 1e9,
+                context.getExecutionException().isEmpty());
     }
 
     private static String displayPath(ExtensionContext context) {
         List<String> names = new ArrayList<>();
-        for (ExtensionContext c = context; c != null && c.getParent().isPresent(); c = c.getParent().orElse(null)) {
+        for (ExtensionContext c = context;
+                c != null && c.getParent().isPresent();
+                c = c.getParent().orElse(null)) {
             names.add(c.getDisplayName());
         }
         Collections.reverse(names);

@@ -14,8 +14,7 @@ final class ClusterReport {
     private static final Map<String, String> NUMBERS = new LinkedHashMap<>();
     private static final List<String> TESTS = new ArrayList<>();
 
-    private ClusterReport() {
-    }
+    private ClusterReport() {}
 
     /** Records (or replaces) a measured value under a key such as {@code "prod 3x2: drain"}. */
     static synchronized void number(String key, String value) {

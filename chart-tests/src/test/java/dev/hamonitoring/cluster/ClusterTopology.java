@@ -23,9 +23,11 @@ public final class ClusterTopology {
 
     /** Label of the prod overlay's dedicated node pool ({@code global.nodePool.nodeSelector}). */
     public static final String POOL_LABEL_KEY = "workload-pool";
+
     public static final String POOL_LABEL_VALUE = "monitoring";
     /** Taint of that pool, tolerated by the prod overlay ({@code global.nodePool.tolerations}). */
     public static final String POOL_TAINT_KEY = "dedicated";
+
     public static final String POOL_TAINT_VALUE = "monitoring";
     public static final String POOL_TAINT_EFFECT = "NoSchedule";
 
@@ -39,10 +41,16 @@ public final class ClusterTopology {
     private final LocalVolumes volumes;
     private final Map<String, String> allocatable;
 
-    private ClusterTopology(int zones, int nodesPerZone, boolean monitoringPool, boolean poolTaint, LocalVolumes volumes,
-                     Map<String, String> allocatable) {
+    private ClusterTopology(
+            int zones,
+            int nodesPerZone,
+            boolean monitoringPool,
+            boolean poolTaint,
+            LocalVolumes volumes,
+            Map<String, String> allocatable) {
         if (zones < 1 || zones > 26 || nodesPerZone < 1) {
-            throw new IllegalArgumentException("1 to 26 zones and at least one node per zone, got " + zones + " x " + nodesPerZone);
+            throw new IllegalArgumentException(
+                    "1 to 26 zones and at least one node per zone, got " + zones + " x " + nodesPerZone);
         }
         this.zones = zones;
         this.nodesPerZone = nodesPerZone;
@@ -54,7 +62,12 @@ public final class ClusterTopology {
 
     /** {@code zones} zones of one node each, no pool, no volumes; 32 CPU / 128Gi / 110 pods per node. */
     public static ClusterTopology zones(int zones) {
-        return new ClusterTopology(zones, 1, false, false, LocalVolumes.none(),
+        return new ClusterTopology(
+                zones,
+                1,
+                false,
+                false,
+                LocalVolumes.none(),
                 Map.of("cpu", "32", "memory", "128Gi", "pods", "110", "ephemeral-storage", "500Gi"));
     }
 
@@ -153,7 +166,11 @@ public final class ClusterTopology {
 
     @Override
     public String toString() {
-        return zones + " zone" + (zones == 1 ? "" : "s") + " x " + nodesPerZone + " node" + (nodesPerZone == 1 ? "" : "s")
-                + (monitoringPool ? poolTaint ? ", monitoring pool (label and taint)" : ", monitoring pool (label only)" : "") + ", volumes per node: " + volumes;
+        return zones + " zone" + (zones == 1 ? "" : "s") + " x " + nodesPerZone + " node"
+                + (nodesPerZone == 1 ? "" : "s")
+                + (monitoringPool
+                        ? poolTaint ? ", monitoring pool (label and taint)" : ", monitoring pool (label only)"
+                        : "")
+                + ", volumes per node: " + volumes;
     }
 }

@@ -67,8 +67,14 @@ public final class ControlPlane implements AutoCloseable {
     private final Nodes nodes;
     private boolean closed;
 
-    private ControlPlane(ClusterBinaries binaries, Path workDir, String name, KubernetesClient client, List<Long> pids,
-                         double startSeconds, boolean cold) {
+    private ControlPlane(
+            ClusterBinaries binaries,
+            Path workDir,
+            String name,
+            KubernetesClient client,
+            List<Long> pids,
+            double startSeconds,
+            boolean cold) {
         this.binaries = binaries;
         this.workDir = workDir;
         this.name = name;
@@ -100,7 +106,9 @@ public final class ControlPlane implements AutoCloseable {
         Path workDir;
         try {
             workDir = Files.createTempDirectory(WORKDIR_PREFIX);
-            Files.writeString(workDir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
+            Files.writeString(
+                    workDir.resolve(OWNER_FILE),
+                    Long.toString(ProcessHandle.current().pid()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -111,9 +119,20 @@ public final class ControlPlane implements AutoCloseable {
         try {
             Path config = workDir.resolve("kwokctl.yaml");
             Files.writeString(config, kwokctlConfiguration(binaries));
-            run(binaries, workDir, CREATE_TIMEOUT, workDir.resolve("create.log"),
-                    binaries.kwokctl().toString(), "--config", config.toString(),
-                    "create", "cluster", "--name", name, "--kubeconfig", "");
+            run(
+                    binaries,
+                    workDir,
+                    CREATE_TIMEOUT,
+                    workDir.resolve("create.log"),
+                    binaries.kwokctl().toString(),
+                    "--config",
+                    config.toString(),
+                    "create",
+                    "cluster",
+                    "--name",
+                    name,
+                    "--kubeconfig",
+                    "");
             pids.addAll(readPids(clusterDir));
             Config clientConfig = Config.fromKubeconfig(Files.readString(clusterDir.resolve("kubeconfig.yaml")));
             clientConfig.setRequestTimeout(30_000);
@@ -121,14 +140,25 @@ public final class ControlPlane implements AutoCloseable {
             // an eviction refused by a PodDisruptionBudget would take minutes to come back and
             // never be seen as refused. Tests must see exactly what the apiserver answered.
             clientConfig.setRequestRetryBackoffLimit(0);
-            KubernetesClient c = new KubernetesClientBuilder().withConfig(clientConfig).build();
+            KubernetesClient c =
+                    new KubernetesClientBuilder().withConfig(clientConfig).build();
             client = c;
-            await("apiserver /readyz of " + name).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
-                    .ignoreExceptions().until(() -> "ok".equals(c.raw("/readyz")));
+            await("apiserver /readyz of " + name)
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptions()
+                    .until(() -> "ok".equals(c.raw("/readyz")));
             // Namespaces cannot take pods before their default ServiceAccount exists; the
             // controller-manager being up is what creates it.
-            await("default ServiceAccount of " + name).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
-                    .ignoreExceptions().until(() -> c.serviceAccounts().inNamespace("default").withName("default").get() != null);
+            await("default ServiceAccount of " + name)
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptions()
+                    .until(() -> c.serviceAccounts()
+                                    .inNamespace("default")
+                                    .withName("default")
+                                    .get()
+                            != null);
         } catch (IOException | RuntimeException | Error e) {
             String logs = tail(clusterDir.resolve("logs"), 30) + tailFile(workDir.resolve("create.log"), 30);
             if (client != null) {
@@ -141,9 +171,15 @@ public final class ControlPlane implements AutoCloseable {
         double seconds = (System.nanoTime() - t0) / 1e9;
         ControlPlane plane = new ControlPlane(binaries, workDir, name, client, pids, seconds, cold);
         Runtime.getRuntime().addShutdownHook(plane.shutdownHook);
-        System.out.printf("[cluster] control plane %s ready in %.1f s (%s start; %s, etcd %s, kwok %s; pids %s)%n", name,
-                seconds, cold ? "cold" : "warm", binaries.kubeVersion(), binaries.etcdDir().getFileName(),
-                binaries.kwokDir().getFileName(), pids);
+        System.out.printf(
+                "[cluster] control plane %s ready in %.1f s (%s start; %s, etcd %s, kwok %s; pids %s)%n",
+                name,
+                seconds,
+                cold ? "cold" : "warm",
+                binaries.kubeVersion(),
+                binaries.etcdDir().getFileName(),
+                binaries.kwokDir().getFileName(),
+                pids);
         return plane;
     }
 
@@ -269,11 +305,21 @@ public final class ControlPlane implements AutoCloseable {
             ProcessHandle.of(pid).filter(h -> belongsTo(h, clusterDir)).ifPresent(processes::add);
         }
         try {
-            run(binaries, workDir, Duration.ofMinutes(1), workDir.resolve("delete.log"),
-                    binaries.kwokctl().toString(), "--config", workDir.resolve("kwokctl.yaml").toString(),
-                    "delete", "cluster", "--name", name);
+            run(
+                    binaries,
+                    workDir,
+                    Duration.ofMinutes(1),
+                    workDir.resolve("delete.log"),
+                    binaries.kwokctl().toString(),
+                    "--config",
+                    workDir.resolve("kwokctl.yaml").toString(),
+                    "delete",
+                    "cluster",
+                    "--name",
+                    name);
         } catch (RuntimeException e) {
-            System.out.println("[cluster] kwokctl delete cluster " + name + " failed (killing by pid): " + e.getMessage());
+            System.out.println(
+                    "[cluster] kwokctl delete cluster " + name + " failed (killing by pid): " + e.getMessage());
         }
         for (ProcessHandle h : processes) {
             terminate(h);
@@ -297,7 +343,9 @@ public final class ControlPlane implements AutoCloseable {
     /** Polls until the process has exited (a zombie counts as exited, see {@link #running(long)}); false at the timeout. */
     private static boolean waitForExit(ProcessHandle h, Duration timeout) {
         try {
-            await("exit of process " + h.pid()).atMost(timeout).pollInterval(Duration.ofMillis(50))
+            await("exit of process " + h.pid())
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> !h.isAlive() || !running(h.pid()));
             return true;
         } catch (ConditionTimeoutException e) {
@@ -341,7 +389,8 @@ public final class ControlPlane implements AutoCloseable {
     private static void stopLeftovers() {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         try (Stream<Path> dirs = Files.list(tmp)) {
-            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(WORKDIR_PREFIX)).collect(Collectors.toList())) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(WORKDIR_PREFIX))
+                    .collect(Collectors.toList())) {
                 Path owner = dir.resolve(OWNER_FILE);
                 if (!Files.isRegularFile(owner)) {
                     continue;
@@ -355,10 +404,13 @@ public final class ControlPlane implements AutoCloseable {
                     try (Stream<Path> names = Files.list(clusters)) {
                         for (Path clusterDir : names.collect(Collectors.toList())) {
                             for (long pid : readPids(clusterDir)) {
-                                ProcessHandle.of(pid).filter(h -> belongsTo(h, clusterDir)).ifPresent(h -> {
-                                    System.out.println("[cluster] stopping leftover process " + pid + " of " + clusterDir);
-                                    terminate(h);
-                                });
+                                ProcessHandle.of(pid)
+                                        .filter(h -> belongsTo(h, clusterDir))
+                                        .ifPresent(h -> {
+                                            System.out.println(
+                                                    "[cluster] stopping leftover process " + pid + " of " + clusterDir);
+                                            terminate(h);
+                                        });
                             }
                         }
                     }
@@ -377,7 +429,8 @@ public final class ControlPlane implements AutoCloseable {
         }
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".pid")).sorted().collect(Collectors.toList())) {
+            for (Path f :
+                    files.filter(f -> f.toString().endsWith(".pid")).sorted().collect(Collectors.toList())) {
                 String text = Files.readString(f).strip();
                 if (!text.isEmpty()) {
                     pids.add(Long.parseLong(text));
@@ -389,7 +442,8 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Runs a command with KWOK_WORKDIR set and the built kubectl first on PATH. */
     private static void run(ClusterBinaries binaries, Path workDir, Duration timeout, Path log, String... command) {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("KWOK_WORKDIR", workDir.toString());
         // kwokctl checks the cluster with the first kubectl on PATH (it would download one otherwise).
@@ -399,10 +453,12 @@ public final class ControlPlane implements AutoCloseable {
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " timed out after " + timeout + ":\n" + tailFile(log, 40));
+                throw new IllegalStateException(
+                        String.join(" ", command) + " timed out after " + timeout + ":\n" + tailFile(log, 40));
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue() + ":\n" + tailFile(log, 40));
+                throw new IllegalStateException(
+                        String.join(" ", command) + " exited " + process.exitValue() + ":\n" + tailFile(log, 40));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -423,7 +479,8 @@ public final class ControlPlane implements AutoCloseable {
             return "(cannot read " + logs + ": " + e + ")";
         }
         StringBuilder out = new StringBuilder();
-        tails.forEach((file, text) -> out.append("==> ").append(file).append(" <==\n").append(text));
+        tails.forEach(
+                (file, text) -> out.append("==> ").append(file).append(" <==\n").append(text));
         return out.toString();
     }
 

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.marcnuri.helm.Release;
+import dev.hamonitoring.render.RenderedRelease;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import dev.hamonitoring.render.RenderedRelease;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.ApiVisitor;
@@ -56,7 +56,9 @@ class DevUpgradeIT {
         ControlPlane plane = ClusterExtension.controlPlane();
         stack = StackUnderTest.of(plane, RELEASE, NAMESPACE);
         prodValues = List.of(StackUnderTest.overlay("prod"), StackUnderTest.testProfile());
-        plane.topology(ClusterTopology.zones(1).monitoringPoolLabelOnly().volumes(LocalVolumes.forRelease(stack.render(prodValues))));
+        plane.topology(ClusterTopology.zones(1)
+                .monitoringPoolLabelOnly()
+                .volumes(LocalVolumes.forRelease(stack.render(prodValues))));
         stack.prepare();
     }
 
@@ -74,7 +76,8 @@ class DevUpgradeIT {
         long t0 = System.nanoTime();
         stack.install(List.of(StackUnderTest.overlay("dev")));
         stack.workloads.awaitAllReady(Duration.ofMinutes(2));
-        assertThat(stack.workloads.components()).as("dev runs one replica of each component")
+        assertThat(stack.workloads.components())
+                .as("dev runs one replica of each component")
                 .allSatisfy(c -> assertThat(c.replicas()).as(c.name()).isEqualTo(1));
         assertThat(stack.refusals()).as("pods refused (quota, PodSecurity)").isEmpty();
         ClusterReport.number("dev 1 node: install until Ready", StackUnderTest.seconds((System.nanoTime() - t0) / 1e9));
@@ -82,7 +85,8 @@ class DevUpgradeIT {
 
     @Test
     @Order(2)
-    @DisplayName("helm upgrade from the dev to the prod values succeeds (no immutable-field errors): every prod workload exists at its prod size and keeps at least one Ready pod")
+    @DisplayName(
+            "helm upgrade from the dev to the prod values succeeds (no immutable-field errors): every prod workload exists at its prod size and keeps at least one Ready pod")
     void upgradeToProd() {
         RenderedRelease prod = stack.render(prodValues);
         long t0 = System.nanoTime();
@@ -91,23 +95,37 @@ class DevUpgradeIT {
         assertThat(release.getStatus()).isEqualTo("deployed");
         assertThat(release.getRevision()).isEqualTo("2");
         Map<String, Integer> expected = new TreeMap<>();
-        prod.all(Deployment.class).forEach(d -> expected.put("Deployment " + d.getMetadata().getName(), d.getSpec().getReplicas()));
-        prod.all(StatefulSet.class).forEach(s -> expected.put("StatefulSet " + s.getMetadata().getName(), s.getSpec().getReplicas()));
+        prod.all(Deployment.class)
+                .forEach(d -> expected.put(
+                        "Deployment " + d.getMetadata().getName(), d.getSpec().getReplicas()));
+        prod.all(StatefulSet.class)
+                .forEach(s -> expected.put(
+                        "StatefulSet " + s.getMetadata().getName(), s.getSpec().getReplicas()));
         // On one node the hard anti-affinity admits one new pod per component; the others wait.
         // A Deployment whose new pods cannot all be placed keeps its old (dev) ReplicaSet serving,
         // scaled to the new replica count: the rollout stalls, the service does not stop.
-        await("prod workloads in place, each with a Ready pod").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions().untilAsserted(() -> {
+        await("prod workloads in place, each with a Ready pod")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
                     List<ReleaseWorkloads.Component> components = stack.workloads.components();
                     Map<String, Integer> actual = new TreeMap<>();
                     components.forEach(c -> actual.put(c.kind() + " " + c.workload(), c.replicas()));
-                    assertThat(actual).as("workloads and replicas after the upgrade").isEqualTo(expected);
+                    assertThat(actual)
+                            .as("workloads and replicas after the upgrade")
+                            .isEqualTo(expected);
                     for (ReleaseWorkloads.Component c : components) {
-                        assertThat(stack.workloads.ready(c)).as("Ready pods of %s", c.name()).isGreaterThanOrEqualTo(1);
+                        assertThat(stack.workloads.ready(c))
+                                .as("Ready pods of %s", c.name())
+                                .isGreaterThanOrEqualTo(1);
                     }
                 });
-        assertThat(stack.refusals()).as("pods refused after the upgrade (quota, PodSecurity)").isEmpty();
-        ClusterReport.number("dev->prod: helm upgrade / until every prod workload has a Ready pod",
+        assertThat(stack.refusals())
+                .as("pods refused after the upgrade (quota, PodSecurity)")
+                .isEmpty();
+        ClusterReport.number(
+                "dev->prod: helm upgrade / until every prod workload has a Ready pod",
                 StackUnderTest.seconds(helmSeconds) + " / " + StackUnderTest.seconds((System.nanoTime() - t0) / 1e9));
     }
 
@@ -118,20 +136,30 @@ class DevUpgradeIT {
         // The claims the StatefulSets own: <template>-<statefulset>-<ordinal> for every ordinal
         // (podManagementPolicy Parallel, or a single replica, creates every pod and claim at once).
         claimsBeforeUninstall = new TreeSet<>();
-        for (StatefulSet sts : stack.client.apps().statefulSets().inNamespace(NAMESPACE).list().getItems()) {
-            assertThat(sts.getSpec().getReplicas() == 1 || "Parallel".equals(sts.getSpec().getPodManagementPolicy()))
-                    .as("%s creates every pod (and claim) at once", sts.getMetadata().getName()).isTrue();
+        for (StatefulSet sts :
+                stack.client.apps().statefulSets().inNamespace(NAMESPACE).list().getItems()) {
+            assertThat(sts.getSpec().getReplicas() == 1
+                            || "Parallel".equals(sts.getSpec().getPodManagementPolicy()))
+                    .as(
+                            "%s creates every pod (and claim) at once",
+                            sts.getMetadata().getName())
+                    .isTrue();
             List<PersistentVolumeClaim> templates = sts.getSpec().getVolumeClaimTemplates();
             for (PersistentVolumeClaim template : templates == null ? List.<PersistentVolumeClaim>of() : templates) {
                 for (int i = 0; i < sts.getSpec().getReplicas(); i++) {
-                    claimsBeforeUninstall.add(template.getMetadata().getName() + "-" + sts.getMetadata().getName() + "-" + i);
+                    claimsBeforeUninstall.add(template.getMetadata().getName() + "-"
+                            + sts.getMetadata().getName() + "-" + i);
                 }
             }
         }
         assertThat(claimsBeforeUninstall).as("claims of the prod StatefulSets").isNotEmpty();
-        await("every claim of the StatefulSets created").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+        await("every claim of the StatefulSets created")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> stack.client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems().stream()
-                        .map(c -> c.getMetadata().getName()).collect(Collectors.toSet()).containsAll(claimsBeforeUninstall));
+                        .map(c -> c.getMetadata().getName())
+                        .collect(Collectors.toSet())
+                        .containsAll(claimsBeforeUninstall));
 
         stack.helm.uninstall();
 
@@ -140,18 +168,29 @@ class DevUpgradeIT {
         ReleaseNamespace.secretNames().forEach(n -> expected.add("Secret " + n));
         expected.add("ServiceAccount default");
         expected.add("ConfigMap kube-root-ca.crt");
-        await("only the retained claims and the namespace's own objects left").atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(namespacedObjects()).isEqualTo(expected));
+        await("only the retained claims and the namespace's own objects left")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(namespacedObjects()).isEqualTo(expected));
 
-        for (PersistentVolumeClaim claim : stack.client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems()) {
-            assertThat(claim.getMetadata().getDeletionTimestamp()).as("%s kept", claim.getMetadata().getName()).isNull();
+        for (PersistentVolumeClaim claim : stack.client
+                .persistentVolumeClaims()
+                .inNamespace(NAMESPACE)
+                .list()
+                .getItems()) {
+            assertThat(claim.getMetadata().getDeletionTimestamp())
+                    .as("%s kept", claim.getMetadata().getName())
+                    .isNull();
         }
         List<String> clusterScoped = new ArrayList<>();
         for (String plural : List.of("storageclasses", "priorityclasses", "clusterroles", "clusterrolebindings")) {
             clusterScoped.addAll(clusterObjectsOfRelease(plural));
         }
-        assertThat(clusterScoped).as("cluster-scoped objects of the release left after uninstall").isEmpty();
-        ClusterReport.number("dev->prod: left after uninstall", claimsBeforeUninstall.size() + " PVCs " + claimsBeforeUninstall);
+        assertThat(clusterScoped)
+                .as("cluster-scoped objects of the release left after uninstall")
+                .isEmpty();
+        ClusterReport.number(
+                "dev->prod: left after uninstall", claimsBeforeUninstall.size() + " PVCs " + claimsBeforeUninstall);
     }
 
     /** Every object in the namespace, as "Kind name", over every listable namespaced API resource (events excluded). */
@@ -159,11 +198,21 @@ class DevUpgradeIT {
         Set<String> objects = new TreeSet<>();
         stack.client.visitResources(new ApiVisitor() {
             @Override
-            public ApiVisitResult visitResource(String group, String version, APIResource resource,
-                                                MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> operation) {
-                if (Boolean.TRUE.equals(resource.getNamespaced()) && resource.getVerbs().contains("list")
-                        && !"events".equals(resource.getName()) && !resource.getName().contains("/")) {
-                    for (GenericKubernetesResource r : operation.inNamespace(NAMESPACE).list().getItems()) {
+            public ApiVisitResult visitResource(
+                    String group,
+                    String version,
+                    APIResource resource,
+                    MixedOperation<
+                                    GenericKubernetesResource,
+                                    GenericKubernetesResourceList,
+                                    Resource<GenericKubernetesResource>>
+                            operation) {
+                if (Boolean.TRUE.equals(resource.getNamespaced())
+                        && resource.getVerbs().contains("list")
+                        && !"events".equals(resource.getName())
+                        && !resource.getName().contains("/")) {
+                    for (GenericKubernetesResource r :
+                            operation.inNamespace(NAMESPACE).list().getItems()) {
                         objects.add(resource.getKind() + " " + r.getMetadata().getName());
                     }
                 }
@@ -174,10 +223,23 @@ class DevUpgradeIT {
     }
 
     private static List<String> clusterObjectsOfRelease(String plural) {
-        String group = plural.startsWith("storage") ? "storage.k8s.io" : plural.startsWith("priority") ? "scheduling.k8s.io" : "rbac.authorization.k8s.io";
-        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(group).withVersion("v1")
-                .withPlural(plural).withNamespaced(false).build();
-        return stack.client.genericKubernetesResources(context).withLabel(ReleaseWorkloads.INSTANCE_LABEL, RELEASE).list().getItems()
-                .stream().map(r -> plural + "/" + r.getMetadata().getName()).collect(Collectors.toList());
+        String group = plural.startsWith("storage")
+                ? "storage.k8s.io"
+                : plural.startsWith("priority") ? "scheduling.k8s.io" : "rbac.authorization.k8s.io";
+        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+                .withGroup(group)
+                .withVersion("v1")
+                .withPlural(plural)
+                .withNamespaced(false)
+                .build();
+        return stack
+                .client
+                .genericKubernetesResources(context)
+                .withLabel(ReleaseWorkloads.INSTANCE_LABEL, RELEASE)
+                .list()
+                .getItems()
+                .stream()
+                .map(r -> plural + "/" + r.getMetadata().getName())
+                .collect(Collectors.toList());
     }
 }

@@ -31,15 +31,21 @@ public final class Eviction {
         }
     }
 
-    private Eviction() {
-    }
+    private Eviction() {}
 
     public static Answer evict(KubernetesClient client, String namespace, String pod) {
-        String url = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/" + namespace + "/pods/" + pod + "/eviction";
-        String body = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"" + pod + "\",\"namespace\":\"" + namespace + "\"}}";
-        HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(url).post("application/json", body).build();
+        String url = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/" + namespace
+                + "/pods/" + pod + "/eviction";
+        String body = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"" + pod
+                + "\",\"namespace\":\"" + namespace + "\"}}";
+        HttpRequest request = client.getHttpClient()
+                .newHttpRequestBuilder()
+                .uri(url)
+                .post("application/json", body)
+                .build();
         try {
-            HttpResponse<String> response = client.getHttpClient().sendAsync(request, String.class).get(30, TimeUnit.SECONDS);
+            HttpResponse<String> response =
+                    client.getHttpClient().sendAsync(request, String.class).get(30, TimeUnit.SECONDS);
             return new Answer(response.code(), response.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

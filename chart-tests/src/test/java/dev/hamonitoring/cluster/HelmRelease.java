@@ -32,10 +32,20 @@ public final class HelmRelease {
 
     /** A release of the chart in a local directory (or .tgz). */
     public HelmRelease(Path kubeconfig, Path chart, String name, String namespace) {
-        this(kubeconfig, Objects.requireNonNull(chart, "chart").toAbsolutePath().normalize().toString(), null, null, name, namespace);
+        this(
+                kubeconfig,
+                Objects.requireNonNull(chart, "chart")
+                        .toAbsolutePath()
+                        .normalize()
+                        .toString(),
+                null,
+                null,
+                name,
+                namespace);
     }
 
-    private HelmRelease(Path kubeconfig, String chart, String version, Path repositoryConfig, String name, String namespace) {
+    private HelmRelease(
+            Path kubeconfig, String chart, String version, Path repositoryConfig, String name, String namespace) {
         this.kubeconfig = Objects.requireNonNull(kubeconfig, "kubeconfig");
         this.chart = chart;
         this.version = version;
@@ -54,10 +64,15 @@ public final class HelmRelease {
      *         .upgrade(List.of(prodOverlay));
      * }</pre>
      */
-    public static HelmRelease fromRepository(Path kubeconfig, Path repositoryConfig, String reference, String version,
-                                             String name, String namespace) {
-        return new HelmRelease(kubeconfig, Objects.requireNonNull(reference, "reference"), Objects.requireNonNull(version, "version"),
-                Objects.requireNonNull(repositoryConfig, "repositoryConfig"), name, namespace);
+    public static HelmRelease fromRepository(
+            Path kubeconfig, Path repositoryConfig, String reference, String version, String name, String namespace) {
+        return new HelmRelease(
+                kubeconfig,
+                Objects.requireNonNull(reference, "reference"),
+                Objects.requireNonNull(version, "version"),
+                Objects.requireNonNull(repositoryConfig, "repositoryConfig"),
+                name,
+                namespace);
     }
 
     public String name() {
@@ -70,8 +85,8 @@ public final class HelmRelease {
 
     /** {@code helm install <name> <chart> -n <namespace> -f ...} (the namespace must exist). */
     public Release install(List<Path> valuesFiles) {
-        InstallCommand command = Helm.install(chart).withName(name).withNamespace(namespace)
-                .withKubeConfig(kubeconfig);
+        InstallCommand command =
+                Helm.install(chart).withName(name).withNamespace(namespace).withKubeConfig(kubeconfig);
         if (version != null) {
             command.withVersion(version).withRepositoryConfig(repositoryConfig);
         }
@@ -83,8 +98,8 @@ public final class HelmRelease {
 
     /** {@code helm upgrade <name> <chart> -n <namespace> -f ...}: values from these files only (Helm's default without --reuse-values). */
     public Release upgrade(List<Path> valuesFiles) {
-        UpgradeCommand command = Helm.upgrade(chart).withName(name).withNamespace(namespace)
-                .withKubeConfig(kubeconfig);
+        UpgradeCommand command =
+                Helm.upgrade(chart).withName(name).withNamespace(namespace).withKubeConfig(kubeconfig);
         if (version != null) {
             command.withVersion(version).withRepositoryConfig(repositoryConfig);
         }
@@ -96,12 +111,19 @@ public final class HelmRelease {
 
     /** {@code helm uninstall <name> -n <namespace>}; returns Helm's message. */
     public String uninstall() {
-        return call("helm uninstall " + name, Helm.uninstall(name).withNamespace(namespace).withKubeConfig(kubeconfig)::call);
+        return call(
+                "helm uninstall " + name,
+                Helm.uninstall(name).withNamespace(namespace).withKubeConfig(kubeconfig)::call);
     }
 
     /** {@code helm uninstall --ignore-not-found}, for cleanup. */
     public void uninstallIfPresent() {
-        call("helm uninstall " + name, Helm.uninstall(name).withNamespace(namespace).withKubeConfig(kubeconfig).ignoreNotFound()::call);
+        call(
+                "helm uninstall " + name,
+                Helm.uninstall(name)
+                        .withNamespace(namespace)
+                        .withKubeConfig(kubeconfig)
+                        .ignoreNotFound()::call);
     }
 
     private String chartDescription() {
@@ -114,7 +136,8 @@ public final class HelmRelease {
                 throw new IllegalArgumentException("Values file not found: " + file);
             }
             if (file.toString().contains(",")) {
-                throw new IllegalArgumentException("helm-java cannot pass a values file whose path contains a comma: " + file);
+                throw new IllegalArgumentException(
+                        "helm-java cannot pass a values file whose path contains a comma: " + file);
             }
         }
         return files;
@@ -125,7 +148,8 @@ public final class HelmRelease {
         try {
             // One Helm library per JVM: every layer serialises its helm-java calls on HelmJava's lock.
             T result = HelmJava.call(action);
-            System.out.printf("[cluster] %s (namespace %s) took %.1f s%n", what, namespace, (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                    "[cluster] %s (namespace %s) took %.1f s%n", what, namespace, (System.nanoTime() - t0) / 1e9);
             return result;
         } catch (IllegalStateException e) {
             throw new IllegalStateException(what + " (namespace " + namespace + ") failed: " + e.getMessage(), e);

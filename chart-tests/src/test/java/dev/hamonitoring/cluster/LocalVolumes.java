@@ -77,7 +77,8 @@ public record LocalVolumes(List<Entry> perNode) {
             if (claims == null) {
                 continue;
             }
-            int replicas = sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas();
+            int replicas =
+                    sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas();
             int perNode = spreadOverHostnames(sts.getSpec().getTemplate().getSpec()) ? 1 : replicas;
             for (PersistentVolumeClaim claim : claims) {
                 String sc = claim.getSpec().getStorageClassName();
@@ -98,8 +99,10 @@ public record LocalVolumes(List<Entry> perNode) {
         if (spec.getAffinity() == null || spec.getAffinity().getPodAntiAffinity() == null) {
             return false;
         }
-        List<PodAffinityTerm> required = spec.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
-        return required != null && required.stream().anyMatch(t -> ClusterTopology.HOSTNAME_LABEL.equals(t.getTopologyKey()));
+        List<PodAffinityTerm> required =
+                spec.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+        return required != null
+                && required.stream().anyMatch(t -> ClusterTopology.HOSTNAME_LABEL.equals(t.getTopologyKey()));
     }
 
     private static BigDecimal bytes(Quantity q) {
@@ -113,6 +116,8 @@ public record LocalVolumes(List<Entry> perNode) {
 
     @Override
     public String toString() {
-        return perNode.isEmpty() ? "none" : perNode.stream().map(Entry::toString).collect(Collectors.joining(", "));
+        return perNode.isEmpty()
+                ? "none"
+                : perNode.stream().map(Entry::toString).collect(Collectors.joining(", "));
     }
 }

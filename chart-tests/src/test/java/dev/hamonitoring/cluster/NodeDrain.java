@@ -34,14 +34,13 @@ public final class NodeDrain {
      * @param skipped namespace/name of DaemonSet and mirror pods left on the node
      * @param tooManyRequests evictions refused with 429 (a budget said no) and retried
      */
-    public record Result(String node, Duration duration, List<String> evicted, List<String> skipped, int tooManyRequests) {
-    }
+    public record Result(
+            String node, Duration duration, List<String> evicted, List<String> skipped, int tooManyRequests) {}
 
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
-    private NodeDrain() {
-    }
+    private NodeDrain() {}
 
     /**
      * Drains the node.
@@ -58,7 +57,8 @@ public final class NodeDrain {
      *
      * @throws IllegalStateException when some pod could not be evicted within the timeout
      */
-    public static Result drain(KubernetesClient client, Nodes nodes, String node, Duration timeout, AtomicInteger refused) {
+    public static Result drain(
+            KubernetesClient client, Nodes nodes, String node, Duration timeout, AtomicInteger refused) {
         Objects.requireNonNull(node, "node");
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
@@ -66,8 +66,9 @@ public final class NodeDrain {
         List<Pod> toEvict = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (Pod pod : nodes.podsOn(node)) {
-            if (ownedByDaemonSet(pod) || pod.getMetadata().getAnnotations() != null
-                    && pod.getMetadata().getAnnotations().containsKey("kubernetes.io/config.mirror")) {
+            if (ownedByDaemonSet(pod)
+                    || pod.getMetadata().getAnnotations() != null
+                            && pod.getMetadata().getAnnotations().containsKey("kubernetes.io/config.mirror")) {
                 skipped.add(key(pod));
             } else {
                 toEvict.add(pod);
@@ -92,7 +93,8 @@ public final class NodeDrain {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("drain of " + node + " interrupted", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("drain of " + node + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "drain of " + node + " failed: " + e.getCause().getMessage(), e.getCause());
         } finally {
             pool.shutdownNow();
         }
@@ -101,7 +103,8 @@ public final class NodeDrain {
         return new Result(node, took, List.copyOf(evicted), List.copyOf(skipped), refused.get() - refusedBefore);
     }
 
-    private static void evictWithRetry(KubernetesClient client, Pod pod, long deadline, AtomicInteger refused) throws InterruptedException {
+    private static void evictWithRetry(KubernetesClient client, Pod pod, long deadline, AtomicInteger refused)
+            throws InterruptedException {
         String ns = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
         String uid = pod.getMetadata().getUid();
@@ -116,11 +119,13 @@ public final class NodeDrain {
                 break;
             }
             if (!answer.refusedByBudget()) {
-                throw new IllegalStateException("eviction of " + ns + "/" + name + " answered " + answer.code() + ": " + answer.body());
+                throw new IllegalStateException(
+                        "eviction of " + ns + "/" + name + " answered " + answer.code() + ": " + answer.body());
             }
             refused.incrementAndGet();
             if (System.nanoTime() + backoff.toNanos() > deadline) {
-                throw new IllegalStateException("eviction of " + ns + "/" + name + " still refused (429) at the drain timeout");
+                throw new IllegalStateException(
+                        "eviction of " + ns + "/" + name + " still refused (429) at the drain timeout");
             }
             Thread.sleep(backoff.toMillis()); // kubectl drain's retry interval, shortened; not a wait for a state
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
@@ -128,7 +133,9 @@ public final class NodeDrain {
         // Wait for that pod (by uid) to be gone, like kubectl drain does.
         Duration left = Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime()));
         await().alias(ns + "/" + name + " evicted but still there at the drain timeout")
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).atMost(left)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50))
+                .atMost(left)
                 .until(() -> {
                     Pod current = client.pods().inNamespace(ns).withName(name).get();
                     return current == null || !uid.equals(current.getMetadata().getUid());

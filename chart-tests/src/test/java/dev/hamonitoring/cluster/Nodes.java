@@ -48,9 +48,14 @@ public final class Nodes {
         long t0 = System.nanoTime();
         removeAll();
         List<Node> created = new ArrayList<>();
-        topology.nodeZones().forEach((name, zone) -> created.add(client.nodes().resource(node(topology, name, zone)).create()));
-        List<String> names = created.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toList());
-        await("nodes Ready: " + names).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+        topology.nodeZones()
+                .forEach((name, zone) -> created.add(
+                        client.nodes().resource(node(topology, name, zone)).create()));
+        List<String> names =
+                created.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toList());
+        await("nodes Ready: " + names)
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> names.stream().allMatch(this::readyAndUntainted));
         List<String> volumes = new ArrayList<>();
         topology.nodeZones().keySet().forEach(node -> {
@@ -62,11 +67,17 @@ public final class Nodes {
                 }
             }
         });
-        await(volumes.size() + " local volumes Available").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+        await(volumes.size() + " local volumes Available")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> client.persistentVolumes().withLabel(VOLUME_LABEL).list().getItems().stream()
-                        .filter(pv -> pv.getStatus() != null && "Available".equals(pv.getStatus().getPhase())).count() == volumes.size());
-        System.out.printf("[cluster] topology %s: %d nodes Ready, %d local volumes Available in %.1f s%n", topology,
-                names.size(), volumes.size(), (System.nanoTime() - t0) / 1e9);
+                                .filter(pv -> pv.getStatus() != null
+                                        && "Available".equals(pv.getStatus().getPhase()))
+                                .count()
+                        == volumes.size());
+        System.out.printf(
+                "[cluster] topology %s: %d nodes Ready, %d local volumes Available in %.1f s%n",
+                topology, names.size(), volumes.size(), (System.nanoTime() - t0) / 1e9);
         return created;
     }
 
@@ -77,8 +88,12 @@ public final class Nodes {
             forceDeletePodsOn(node);
         }
         client.nodes().delete();
-        for (PersistentVolume pv : client.persistentVolumes().withLabel(VOLUME_LABEL).list().getItems()) {
-            client.persistentVolumes().withName(pv.getMetadata().getName()).withGracePeriod(0).delete();
+        for (PersistentVolume pv :
+                client.persistentVolumes().withLabel(VOLUME_LABEL).list().getItems()) {
+            client.persistentVolumes()
+                    .withName(pv.getMetadata().getName())
+                    .withGracePeriod(0)
+                    .delete();
             // Bound volumes keep the kubernetes.io/pv-protection finalizer while their claim exists.
             try {
                 client.persistentVolumes().withName(pv.getMetadata().getName()).edit(v -> {
@@ -91,37 +106,56 @@ public final class Nodes {
                 }
             }
         }
-        await("old nodes and volumes gone").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+        await("old nodes and volumes gone")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions()
                 .until(() -> client.nodes().list().getItems().isEmpty()
-                        && client.persistentVolumes().withLabel(VOLUME_LABEL).list().getItems().isEmpty());
+                        && client.persistentVolumes()
+                                .withLabel(VOLUME_LABEL)
+                                .list()
+                                .getItems()
+                                .isEmpty());
     }
 
     /** Pods bound to the node, in every namespace. */
     public List<Pod> podsOn(String node) {
-        return client.pods().inAnyNamespace().withField("spec.nodeName", node).list().getItems();
+        return client.pods()
+                .inAnyNamespace()
+                .withField("spec.nodeName", node)
+                .list()
+                .getItems();
     }
 
     /** Deletes the pods bound to the node with grace period 0 (what {@code kubectl delete --force} does). */
     public int forceDeletePodsOn(String node) {
         List<Pod> pods = podsOn(node);
         for (Pod pod : pods) {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                    .withGracePeriod(0).delete();
+            client.pods()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName())
+                    .withGracePeriod(0)
+                    .delete();
         }
         return pods.size();
     }
 
     /** Names of every node, sorted. */
     public List<String> names() {
-        return client.nodes().list().getItems().stream().map(n -> n.getMetadata().getName()).sorted().collect(Collectors.toList());
+        return client.nodes().list().getItems().stream()
+                .map(n -> n.getMetadata().getName())
+                .sorted()
+                .collect(Collectors.toList());
     }
 
     /** Node name → zone label, for every node. */
     public Map<String, String> zones() {
         Map<String, String> zones = new LinkedHashMap<>();
-        client.nodes().list().getItems().stream().sorted((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()))
-                .forEach(n -> zones.put(n.getMetadata().getName(), n.getMetadata().getLabels().get(ClusterTopology.ZONE_LABEL)));
+        client.nodes().list().getItems().stream()
+                .sorted((a, b) ->
+                        a.getMetadata().getName().compareTo(b.getMetadata().getName()))
+                .forEach(n -> zones.put(
+                        n.getMetadata().getName(), n.getMetadata().getLabels().get(ClusterTopology.ZONE_LABEL)));
         return zones;
     }
 
@@ -157,7 +191,8 @@ public final class Nodes {
         }
         boolean ready = node.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-        List<Taint> taints = node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
+        List<Taint> taints =
+                node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
         return ready && taints.stream().noneMatch(t -> t.getKey().startsWith("node.kubernetes.io/"));
     }
 
@@ -178,8 +213,13 @@ public final class Nodes {
                 .withAllocatable(resources)
                 .endStatus();
         if (topology.hasPoolTaint()) {
-            builder.editSpec().withTaints(new TaintBuilder().withKey(ClusterTopology.POOL_TAINT_KEY)
-                    .withValue(ClusterTopology.POOL_TAINT_VALUE).withEffect(ClusterTopology.POOL_TAINT_EFFECT).build()).endSpec();
+            builder.editSpec()
+                    .withTaints(new TaintBuilder()
+                            .withKey(ClusterTopology.POOL_TAINT_KEY)
+                            .withValue(ClusterTopology.POOL_TAINT_VALUE)
+                            .withEffect(ClusterTopology.POOL_TAINT_EFFECT)
+                            .build())
+                    .endSpec();
         }
         return builder.build();
     }

@@ -26,7 +26,8 @@ public final class ReadinessSampler implements AutoCloseable {
     private int samples;
     private boolean timedOut;
 
-    private ReadinessSampler(ReleaseWorkloads workloads, List<ReleaseWorkloads.Component> components, Duration maxDuration) {
+    private ReadinessSampler(
+            ReleaseWorkloads workloads, List<ReleaseWorkloads.Component> components, Duration maxDuration) {
         this.workloads = Objects.requireNonNull(workloads, "workloads");
         this.components = List.copyOf(components);
         this.stopAt = System.nanoTime() + maxDuration.toNanos();
@@ -38,11 +39,15 @@ public final class ReadinessSampler implements AutoCloseable {
     }
 
     /** Takes a first sample at once, then one every {@code interval}. */
-    public static ReadinessSampler start(ReleaseWorkloads workloads, List<ReleaseWorkloads.Component> components,
-                                         Duration interval, Duration maxDuration) {
+    public static ReadinessSampler start(
+            ReleaseWorkloads workloads,
+            List<ReleaseWorkloads.Component> components,
+            Duration interval,
+            Duration maxDuration) {
         ReadinessSampler sampler = new ReadinessSampler(workloads, components, maxDuration);
         sampler.sample();
-        sampler.executor.scheduleAtFixedRate(sampler::sample, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        sampler.executor.scheduleAtFixedRate(
+                sampler::sample, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return sampler;
     }
 

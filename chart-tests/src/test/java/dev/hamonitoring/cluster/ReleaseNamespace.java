@@ -25,12 +25,13 @@ public final class ReleaseNamespace {
     /** The external database Secret the cluster test profile names ({@code grafana.database.existingSecret}). */
     public static final String DATABASE_SECRET = "grafana-database";
 
-    private ReleaseNamespace() {
-    }
+    private ReleaseNamespace() {}
 
     private static Map<String, Map<String, String>> overlaySecrets() {
         Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
-        secrets.put("thanos-objstore", Map.of("objstore.yml", "type: FILESYSTEM\nconfig:\n  directory: /var/thanos/objstore\n"));
+        secrets.put(
+                "thanos-objstore",
+                Map.of("objstore.yml", "type: FILESYSTEM\nconfig:\n  directory: /var/thanos/objstore\n"));
         secrets.put("grafana-admin", Map.of("admin-user", "admin", "admin-password", "not-a-real-password"));
         secrets.put("grafana-secret-key", Map.of("secret-key", "0123456789abcdef0123456789abcdef"));
         secrets.put("redis-auth", Map.of("redis-password", "not-a-real-password"));
@@ -43,14 +44,28 @@ public final class ReleaseNamespace {
      * ServiceAccount (pods are refused before it exists) and creates {@link #OVERLAY_SECRETS}.
      */
     public static void create(KubernetesClient client, String namespace) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
-                .addToLabels("pod-security.kubernetes.io/warn", "restricted")
-                .endMetadata().build()).create();
-        await("default ServiceAccount in " + namespace).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
-                .until(() -> client.serviceAccounts().inNamespace(namespace).withName("default").get() != null);
-        OVERLAY_SECRETS.forEach((name, data) -> client.secrets().inNamespace(namespace).resource(secret(name, data)).create());
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(namespace)
+                        .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                        .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
+                        .addToLabels("pod-security.kubernetes.io/warn", "restricted")
+                        .endMetadata()
+                        .build())
+                .create();
+        await("default ServiceAccount in " + namespace)
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> client.serviceAccounts()
+                                .inNamespace(namespace)
+                                .withName("default")
+                                .get()
+                        != null);
+        OVERLAY_SECRETS.forEach((name, data) -> client.secrets()
+                .inNamespace(namespace)
+                .resource(secret(name, data))
+                .create());
     }
 
     /** The names of the Secrets {@link #create} made. */
@@ -69,17 +84,40 @@ public final class ReleaseNamespace {
         client.namespaces().withName(namespace).delete();
         // Pods of fake nodes finish at once, but pods bound to nodes that no longer exist are
         // never finished by anyone: force them.
-        client.pods().inNamespace(namespace).list().getItems().forEach(p ->
-                client.pods().inNamespace(namespace).withName(p.getMetadata().getName()).withGracePeriod(0).delete());
-        await("namespace " + namespace + " gone").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions().until(() -> {
-                    client.pods().inNamespace(namespace).list().getItems().forEach(p ->
-                            client.pods().inNamespace(namespace).withName(p.getMetadata().getName()).withGracePeriod(0).delete());
+        client.pods()
+                .inNamespace(namespace)
+                .list()
+                .getItems()
+                .forEach(p -> client.pods()
+                        .inNamespace(namespace)
+                        .withName(p.getMetadata().getName())
+                        .withGracePeriod(0)
+                        .delete());
+        await("namespace " + namespace + " gone")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> {
+                    client.pods()
+                            .inNamespace(namespace)
+                            .list()
+                            .getItems()
+                            .forEach(p -> client.pods()
+                                    .inNamespace(namespace)
+                                    .withName(p.getMetadata().getName())
+                                    .withGracePeriod(0)
+                                    .delete());
                     return client.namespaces().withName(namespace).get() == null;
                 });
     }
 
     private static Secret secret(String name, Map<String, String> data) {
-        return new SecretBuilder().withNewMetadata().withName(name).endMetadata().withType("Opaque").withStringData(data).build();
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withType("Opaque")
+                .withStringData(data)
+                .build();
     }
 }

@@ -7,13 +7,13 @@ import dev.hamonitoring.render.HelmRender;
 import dev.hamonitoring.render.ProjectPaths;
 import dev.hamonitoring.render.RenderedRelease;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -65,7 +65,9 @@ class ServerDryRunIT {
     }
 
     private static RenderedRelease render(String environment, Path... extraValues) {
-        HelmRender render = HelmRender.chart(ProjectPaths.umbrellaChart()).releaseName(RELEASE).namespace(NAMESPACE)
+        HelmRender render = HelmRender.chart(ProjectPaths.umbrellaChart())
+                .releaseName(RELEASE)
+                .namespace(NAMESPACE)
                 .kubeVersion(ClusterExtension.controlPlane().kubeVersion())
                 .valuesFile(ProjectPaths.environment(environment));
         for (Path values : extraValues) {
@@ -79,19 +81,29 @@ class ServerDryRunIT {
     }
 
     private static HasMetadata dryRunCreate(HasMetadata object) {
-        return client.resource(object).inNamespace(NAMESPACE).dryRun()
-                .fieldValidation(FieldValidateable.Validation.STRICT).create();
+        return client.resource(object)
+                .inNamespace(NAMESPACE)
+                .dryRun()
+                .fieldValidation(FieldValidateable.Validation.STRICT)
+                .create();
     }
 
-    @ParameterizedTest(name = "the {0} overlay: the apiserver accepts every object (CloudNativePG Cluster skipped: no CRD here)")
+    @ParameterizedTest(
+            name = "the {0} overlay: the apiserver accepts every object (CloudNativePG Cluster skipped: no CRD here)")
     @ValueSource(strings = {"prod", "staging", "dev"})
     void everyObjectAccepted(String environment) {
         RenderedRelease rendered = render(environment);
-        List<HasMetadata> skipped = rendered.objects().stream().filter(o -> CNPG_CLUSTER.equals(kind(o))).collect(Collectors.toList());
+        List<HasMetadata> skipped = rendered.objects().stream()
+                .filter(o -> CNPG_CLUSTER.equals(kind(o)))
+                .collect(Collectors.toList());
         boolean bundledPostgres = !"dev".equals(environment);
-        assertThat(skipped).as("only " + CNPG_CLUSTER + " is skipped (no CloudNativePG CRD in this control plane), and only when the"
-                + " overlay bundles PostgreSQL").extracting(o -> kind(o) + " " + o.getMetadata().getName())
-                .containsExactlyElementsOf(bundledPostgres ? List.of(CNPG_CLUSTER + " " + RELEASE + "-postgresql") : List.of());
+        assertThat(skipped)
+                .as("only " + CNPG_CLUSTER
+                        + " is skipped (no CloudNativePG CRD in this control plane), and only when the"
+                        + " overlay bundles PostgreSQL")
+                .extracting(o -> kind(o) + " " + o.getMetadata().getName())
+                .containsExactlyElementsOf(
+                        bundledPostgres ? List.of(CNPG_CLUSTER + " " + RELEASE + "-postgresql") : List.of());
 
         List<String> refused = new ArrayList<>();
         int accepted = 0;
@@ -101,27 +113,39 @@ class ServerDryRunIT {
             }
             try {
                 HasMetadata answer = dryRunCreate(object);
-                assertThat(answer.getMetadata().getUid()).as("dry-run answer for %s %s", object.getKind(), object.getMetadata().getName())
+                assertThat(answer.getMetadata().getUid())
+                        .as(
+                                "dry-run answer for %s %s",
+                                object.getKind(), object.getMetadata().getName())
                         .isNotBlank();
                 accepted++;
             } catch (KubernetesClientException e) {
-                refused.add(kind(object) + " " + object.getMetadata().getName() + ": " + e.getCode() + " " + e.getMessage());
+                refused.add(kind(object) + " " + object.getMetadata().getName() + ": " + e.getCode() + " "
+                        + e.getMessage());
             }
         }
-        assertThat(refused).as("objects of the %s overlay the apiserver refused", environment).isEmpty();
+        assertThat(refused)
+                .as("objects of the %s overlay the apiserver refused", environment)
+                .isEmpty();
         assertThat(accepted).isEqualTo(rendered.objects().size() - skipped.size());
-        assertThat(client.apps().statefulSets().inNamespace(NAMESPACE).list().getItems()).as("dry-run persists nothing").isEmpty();
-        ClusterReport.number("dry-run " + environment, accepted + " objects accepted, skipped: "
-                + (skipped.isEmpty() ? "none" : CNPG_CLUSTER + " (no CRD)"));
+        assertThat(client.apps().statefulSets().inNamespace(NAMESPACE).list().getItems())
+                .as("dry-run persists nothing")
+                .isEmpty();
+        ClusterReport.number(
+                "dry-run " + environment,
+                accepted + " objects accepted, skipped: " + (skipped.isEmpty() ? "none" : CNPG_CLUSTER + " (no CRD)"));
     }
 
     @Test
-    @DisplayName("the prod overlay's Grafana Ingress is accepted as rendered: class, host, TLS Secret, backend port name")
+    @DisplayName(
+            "the prod overlay's Grafana Ingress is accepted as rendered: class, host, TLS Secret, backend port name")
     void prodIngress() {
         Ingress ingress = render("prod").one(Ingress.class, RELEASE + "-grafana");
         HasMetadata answer = dryRunCreate(ingress);
         assertThat(answer).isInstanceOf(Ingress.class);
-        assertThat(((Ingress) answer).getSpec().getRules()).extracting(r -> r.getHost()).containsExactly("grafana.example.com");
+        assertThat(((Ingress) answer).getSpec().getRules())
+                .extracting(r -> r.getHost())
+                .containsExactly("grafana.example.com");
     }
 
     /**
@@ -140,17 +164,37 @@ class ServerDryRunIT {
         }
 
         private void installCrd() throws IOException {
-            try (InputStream in = Files.newInputStream(StackUnderTest.resource("/cluster/gateway-api/httproutes.yaml"))) {
-                CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-                client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
+            try (InputStream in =
+                    Files.newInputStream(StackUnderTest.resource("/cluster/gateway-api/httproutes.yaml"))) {
+                CustomResourceDefinition crd = client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .load(in)
+                        .item();
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(crd)
+                        .serverSideApply();
             }
-            client.apiextensions().v1().customResourceDefinitions().withName(CRD).waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
-                    && c.getStatus().getConditions().stream().anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-                    60, TimeUnit.SECONDS);
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(CRD)
+                    .waitUntilCondition(
+                            c -> c != null
+                                    && c.getStatus() != null
+                                    && c.getStatus().getConditions() != null
+                                    && c.getStatus().getConditions().stream()
+                                            .anyMatch(cond -> "Established".equals(cond.getType())
+                                                    && "True".equals(cond.getStatus())),
+                            60,
+                            TimeUnit.SECONDS);
         }
 
         @Test
-        @DisplayName("every object of prod with the HTTPRoute on is accepted, the route by the CRD's schema; a route breaking the schema is refused")
+        @DisplayName(
+                "every object of prod with the HTTPRoute on is accepted, the route by the CRD's schema; a route breaking the schema is refused")
         void httpRouteAccepted() throws IOException {
             installCrd();
             try {
@@ -163,7 +207,8 @@ class ServerDryRunIT {
                     try {
                         dryRunCreate(object);
                     } catch (KubernetesClientException e) {
-                        refused.add(kind(object) + " " + object.getMetadata().getName() + ": " + e.getCode() + " " + e.getMessage());
+                        refused.add(kind(object) + " " + object.getMetadata().getName() + ": " + e.getCode() + " "
+                                + e.getMessage());
                     }
                 }
                 assertThat(refused).isEmpty();
@@ -172,19 +217,33 @@ class ServerDryRunIT {
 
                 // The negative twin: a path match that does not start with "/" breaks the CRD's schema.
                 route.getSpec().getRules().get(0).getMatches().get(0).getPath().setValue("grafana");
-                assertThatThrownBy(() -> dryRunCreate(route)).isInstanceOf(KubernetesClientException.class)
-                        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+                assertThatThrownBy(() -> dryRunCreate(route))
+                        .isInstanceOf(KubernetesClientException.class)
+                        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode())
+                                .isEqualTo(422))
                         .hasMessageContaining("path");
             } finally {
-                client.apiextensions().v1().customResourceDefinitions().withName(CRD).delete();
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName(CRD)
+                        .delete();
             }
         }
 
         @Test
         @DisplayName("without the CRD the apiserver knows no HTTPRoute (why the prod overlay keeps it off)")
         void unknownWithoutCrd() {
-            client.apiextensions().v1().customResourceDefinitions().withName(CRD).delete();
-            client.apiextensions().v1().customResourceDefinitions().withName(CRD).waitUntilCondition(c -> c == null, 60, TimeUnit.SECONDS);
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(CRD)
+                    .delete();
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(CRD)
+                    .waitUntilCondition(c -> c == null, 60, TimeUnit.SECONDS);
             HTTPRoute route = withRoute().one(HTTPRoute.class, RELEASE + "-grafana");
             assertThatThrownBy(() -> dryRunCreate(route)).isInstanceOf(KubernetesClientException.class);
         }
@@ -195,12 +254,22 @@ class ServerDryRunIT {
     class Control {
 
         @Test
-        @DisplayName("refuses what only the server can judge: a StatefulSet whose container port is out of range decodes fine client-side but gets 422")
+        @DisplayName(
+                "refuses what only the server can judge: a StatefulSet whose container port is out of range decodes fine client-side but gets 422")
         void refusesInvalidObject() {
             StatefulSet sts = render("prod").all(StatefulSet.class).get(0);
-            sts.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().get(0).setContainerPort(70000);
-            assertThatThrownBy(() -> dryRunCreate(sts)).isInstanceOf(KubernetesClientException.class)
-                    .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+            sts.getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getPorts()
+                    .get(0)
+                    .setContainerPort(70000);
+            assertThatThrownBy(() -> dryRunCreate(sts))
+                    .isInstanceOf(KubernetesClientException.class)
+                    .satisfies(e -> assertThat(((KubernetesClientException) e).getCode())
+                            .isEqualTo(422))
                     .hasMessageContaining("containerPort");
         }
     }

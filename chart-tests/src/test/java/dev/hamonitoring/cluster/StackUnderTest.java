@@ -67,7 +67,9 @@ final class StackUnderTest {
 
     /** {@code helm template} with the same release, namespace and values files. */
     RenderedRelease render(List<Path> values) {
-        HelmRender render = HelmRender.chart(ProjectPaths.umbrellaChart()).releaseName(release).namespace(namespace)
+        HelmRender render = HelmRender.chart(ProjectPaths.umbrellaChart())
+                .releaseName(release)
+                .namespace(namespace)
                 .kubeVersion(plane.kubeVersion());
         for (Path file : values) {
             render = render.valuesFile(file);
@@ -108,7 +110,8 @@ final class StackUnderTest {
     List<String> events(String reason) {
         return client.v1().events().inNamespace(namespace).list().getItems().stream()
                 .filter(e -> reason.equals(e.getReason()))
-                .map(StackUnderTest::describe).collect(Collectors.toList());
+                .map(StackUnderTest::describe)
+                .collect(Collectors.toList());
     }
 
     /**
@@ -123,7 +126,8 @@ final class StackUnderTest {
 
     /** Whether a FailedCreate message is a refusal rather than a retried write conflict. */
     static boolean isRefusal(String failedCreateMessage) {
-        return !failedCreateMessage.contains("the object has been modified; please apply your changes to the latest version and try again");
+        return !failedCreateMessage.contains(
+                "the object has been modified; please apply your changes to the latest version and try again");
     }
 
     /**
@@ -137,7 +141,8 @@ final class StackUnderTest {
             return Map.of();
         }
         Map<String, Quantity> limits = new TreeMap<>();
-        for (String pair : refusal.substring(limited + "limited: ".length()).strip().split(",")) {
+        for (String pair :
+                refusal.substring(limited + "limited: ".length()).strip().split(",")) {
             String[] kv = pair.strip().split("=", 2);
             if (kv.length == 2) {
                 limits.put(kv[0], new Quantity(kv[1].replaceAll("[^0-9A-Za-z.]+$", "")));
@@ -149,7 +154,8 @@ final class StackUnderTest {
     /** Events of the namespace about one object. */
     List<Event> eventsFor(String kind, String name) {
         return client.v1().events().inNamespace(namespace).list().getItems().stream()
-                .filter(e -> kind.equals(e.getInvolvedObject().getKind()) && name.equals(e.getInvolvedObject().getName()))
+                .filter(e -> kind.equals(e.getInvolvedObject().getKind())
+                        && name.equals(e.getInvolvedObject().getName()))
                 .collect(Collectors.toList());
     }
 

@@ -15,7 +15,13 @@ import org.junit.jupiter.api.Test;
 class AlertmanagerRenderTest {
 
     private static List<String> args(RenderedRelease release, String statefulSet) {
-        return release.one(StatefulSet.class, statefulSet).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+        return release.one(StatefulSet.class, statefulSet)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getArgs();
     }
 
     @Nested
@@ -29,10 +35,12 @@ class AlertmanagerRenderTest {
         @DisplayName("runs three replicas whose peer list names every StatefulSet ordinal")
         void peersPerOrdinal() {
             assertThat(alertmanager.getSpec().getReplicas()).isEqualTo(3);
-            assertThat(args(prod, "monitoring-alertmanager")).filteredOn(a -> a.startsWith("--cluster.peer=")).containsExactly(
-                    "--cluster.peer=monitoring-alertmanager-0.monitoring-alertmanager-headless.monitoring.svc.cluster.local:9094",
-                    "--cluster.peer=monitoring-alertmanager-1.monitoring-alertmanager-headless.monitoring.svc.cluster.local:9094",
-                    "--cluster.peer=monitoring-alertmanager-2.monitoring-alertmanager-headless.monitoring.svc.cluster.local:9094");
+            assertThat(args(prod, "monitoring-alertmanager"))
+                    .filteredOn(a -> a.startsWith("--cluster.peer="))
+                    .containsExactly(
+                            "--cluster.peer=monitoring-alertmanager-0.monitoring-alertmanager-headless.monitoring.svc.cluster.local:9094",
+                            "--cluster.peer=monitoring-alertmanager-1.monitoring-alertmanager-headless.monitoring.svc.cluster.local:9094",
+                            "--cluster.peer=monitoring-alertmanager-2.monitoring-alertmanager-headless.monitoring.svc.cluster.local:9094");
         }
 
         @Test
@@ -42,8 +50,10 @@ class AlertmanagerRenderTest {
             assertThat(alertmanager.getSpec().getServiceName()).isEqualTo("monitoring-alertmanager-headless");
             assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
             assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
-            assertThat(headless.getSpec().getPorts()).filteredOn(p -> p.getPort() == 9094)
-                    .extracting(ServicePort::getProtocol).containsExactlyInAnyOrder("TCP", "UDP");
+            assertThat(headless.getSpec().getPorts())
+                    .filteredOn(p -> p.getPort() == 9094)
+                    .extracting(ServicePort::getProtocol)
+                    .containsExactlyInAnyOrder("TCP", "UDP");
         }
 
         @Test
@@ -56,7 +66,11 @@ class AlertmanagerRenderTest {
         @Test
         @DisplayName("keeps two of three replicas through voluntary disruptions")
         void budget() {
-            assertThat(prod.one(PodDisruptionBudget.class, "monitoring-alertmanager").getSpec().getMinAvailable().getIntVal()).isEqualTo(2);
+            assertThat(prod.one(PodDisruptionBudget.class, "monitoring-alertmanager")
+                            .getSpec()
+                            .getMinAvailable()
+                            .getIntVal())
+                    .isEqualTo(2);
         }
     }
 
@@ -69,9 +83,12 @@ class AlertmanagerRenderTest {
         @Test
         @DisplayName("runs alone: one peer (itself) and no PodDisruptionBudget")
         void single() {
-            assertThat(args(dev, "monitoring-alertmanager-ephemeral")).filteredOn(a -> a.startsWith("--cluster.peer=")).containsExactly(
-                    "--cluster.peer=monitoring-alertmanager-ephemeral-0.monitoring-alertmanager-headless.monitoring.svc.cluster.local:9094");
-            assertThat(dev.find(PodDisruptionBudget.class, "monitoring-alertmanager")).isEmpty();
+            assertThat(args(dev, "monitoring-alertmanager-ephemeral"))
+                    .filteredOn(a -> a.startsWith("--cluster.peer="))
+                    .containsExactly(
+                            "--cluster.peer=monitoring-alertmanager-ephemeral-0.monitoring-alertmanager-headless.monitoring.svc.cluster.local:9094");
+            assertThat(dev.find(PodDisruptionBudget.class, "monitoring-alertmanager"))
+                    .isEmpty();
         }
     }
 }

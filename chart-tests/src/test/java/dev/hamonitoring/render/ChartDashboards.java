@@ -15,8 +15,7 @@ public final class ChartDashboards {
     public static final String CONFIG_MAP = "monitoring-grafana-dashboards";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ChartDashboards() {
-    }
+    private ChartDashboards() {}
 
     /** Every dashboard of the rendered ConfigMap, by file name. */
     public static Map<String, JsonNode> dashboards(RenderedRelease release) {
@@ -32,9 +31,17 @@ public final class ChartDashboards {
     /** Every query, as "file / panel / refId" to its expression, Grafana's interval variables replaced by a duration so Prometheus can parse it. */
     public static Map<String, String> queries(RenderedRelease release) {
         Map<String, String> queries = new LinkedHashMap<>();
-        dashboards(release).forEach((file, dashboard) -> dashboard.path("panels").forEach(panel -> panel.path("targets").forEach(target ->
-                queries.put(file + " / " + panel.path("title").asText() + " / " + target.path("refId").asText(),
-                        target.path("expr").asText().replace("$__rate_interval", "1m").replace("$__interval", "1m")))));
+        dashboards(release)
+                .forEach((file, dashboard) -> dashboard
+                        .path("panels")
+                        .forEach(panel -> panel.path("targets")
+                                .forEach(target -> queries.put(
+                                        file + " / " + panel.path("title").asText() + " / "
+                                                + target.path("refId").asText(),
+                                        target.path("expr")
+                                                .asText()
+                                                .replace("$__rate_interval", "1m")
+                                                .replace("$__interval", "1m")))));
         return queries;
     }
 

@@ -24,14 +24,15 @@ public final class ChartRules {
 
     /** Rules ConfigMap and its key, as the prometheus subchart renders them. */
     public static final String CONFIG_MAP = "monitoring-prometheus-rules";
+
     public static final String FILE = "ha-monitoring.yaml";
     /** Alerts that are never meant to be inactive, with the reason; they need no not-firing case. */
-    public static final Map<String, String> ALWAYS_FIRING = Map.of("Watchdog", "its expression is vector(1): it fires as long as the pipeline works");
+    public static final Map<String, String> ALWAYS_FIRING =
+            Map.of("Watchdog", "its expression is vector(1): it fires as long as the pipeline works");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private ChartRules() {
-    }
+    private ChartRules() {}
 
     /** The rendered rules file. */
     public static String rulesFile(RenderedRelease release) {
@@ -58,7 +59,11 @@ public final class ChartRules {
         Map<String, List<String>> groups = new LinkedHashMap<>();
         parse(rulesYaml).path("groups").forEach(g -> {
             List<String> names = new ArrayList<>();
-            g.path("rules").forEach(r -> names.add(r.has("alert") ? r.path("alert").asText() : r.path("record").asText()));
+            g.path("rules")
+                    .forEach(r -> names.add(
+                            r.has("alert")
+                                    ? r.path("alert").asText()
+                                    : r.path("record").asText()));
             groups.put(g.path("name").asText(), names);
         });
         return groups;
@@ -66,13 +71,17 @@ public final class ChartRules {
 
     public static Set<String> alerts(String rulesYaml) {
         Set<String> names = new TreeSet<>();
-        rules(rulesYaml).stream().filter(r -> r.has("alert")).forEach(r -> names.add(r.path("alert").asText()));
+        rules(rulesYaml).stream()
+                .filter(r -> r.has("alert"))
+                .forEach(r -> names.add(r.path("alert").asText()));
         return names;
     }
 
     public static Set<String> records(String rulesYaml) {
         Set<String> names = new TreeSet<>();
-        rules(rulesYaml).stream().filter(r -> r.has("record")).forEach(r -> names.add(r.path("record").asText()));
+        rules(rulesYaml).stream()
+                .filter(r -> r.has("record"))
+                .forEach(r -> names.add(r.path("record").asText()));
         return names;
     }
 
@@ -83,7 +92,9 @@ public final class ChartRules {
 
     public static List<Path> testFiles() {
         try (Stream<Path> files = Files.list(testsDirectory())) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".test.yaml")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".test.yaml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -137,7 +148,11 @@ public final class ChartRules {
                     int[] counts = cases.computeIfAbsent(c.path("alertname").asText(), n -> new int[2]);
                     counts[c.path("exp_alerts").isEmpty() ? 1 : 0]++;
                 });
-                test.path("promql_expr_test").forEach(c -> records.add(c.path("expr").asText().replaceAll("[{\\[(].*", "").strip()));
+                test.path("promql_expr_test")
+                        .forEach(c -> records.add(c.path("expr")
+                                .asText()
+                                .replaceAll("[{\\[(].*", "")
+                                .strip()));
             });
         }
         return new Coverage(cases, records);

@@ -27,7 +27,10 @@ class ComponentRegistryRenderTest {
 
     /** The component name a values key gives: "." as "-", camelCase as kebab-case. */
     static String componentName(String valuesKey) {
-        return valuesKey.replace('.', '-').replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+        return valuesKey
+                .replace('.', '-')
+                .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+                .toLowerCase();
     }
 
     private List<HasMetadata> podOwners() {
@@ -39,20 +42,38 @@ class ComponentRegistryRenderTest {
     @Test
     @DisplayName("annotates every workload with a values key whose name rule gives its component label")
     void everyWorkloadNamesItsKey() throws IOException {
-        JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(ProjectPaths.umbrellaChart().resolve("values.yaml").toFile());
+        JsonNode values = new ObjectMapper(new YAMLFactory())
+                .readTree(ProjectPaths.umbrellaChart().resolve("values.yaml").toFile());
         List<String> keys = new ArrayList<>();
         for (HasMetadata owner : podOwners()) {
             String name = owner.getMetadata().getName();
             Map<String, String> annotations = owner.getMetadata().getAnnotations();
             assertThat(annotations).as(name).containsKey(ValuesKeys.ANNOTATION);
             String key = annotations.get(ValuesKeys.ANNOTATION);
-            assertThat(componentName(key)).as(name).isEqualTo(owner.getMetadata().getLabels().get("app.kubernetes.io/name"));
+            assertThat(componentName(key))
+                    .as(name)
+                    .isEqualTo(owner.getMetadata().getLabels().get("app.kubernetes.io/name"));
             JsonNode block = values.at("/" + key.replace('.', '/'));
-            assertThat(block.has("replicas") || block.has("instances")).as(key + " is a component block of values.yaml").isTrue();
+            assertThat(block.has("replicas") || block.has("instances"))
+                    .as(key + " is a component block of values.yaml")
+                    .isTrue();
             keys.add(key);
         }
-        assertThat(keys).contains("prometheus", "thanos.query", "thanos.queryFrontend", "thanos.store", "thanos.compactor", "alertmanager",
-                "grafana", "postgresql", "redis", "redis.haproxy", "loki.write", "loki.read", "loki.backend");
+        assertThat(keys)
+                .contains(
+                        "prometheus",
+                        "thanos.query",
+                        "thanos.queryFrontend",
+                        "thanos.store",
+                        "thanos.compactor",
+                        "alertmanager",
+                        "grafana",
+                        "postgresql",
+                        "redis",
+                        "redis.haproxy",
+                        "loki.write",
+                        "loki.read",
+                        "loki.backend");
     }
 
     @Test
@@ -66,12 +87,17 @@ class ComponentRegistryRenderTest {
     @Test
     @DisplayName("gives every workload's component a NetworkPolicy, and the helm test Pod one too")
     void policiesForTheSameComponents() {
-        List<String> policies = release.all(NetworkPolicy.class).stream().map(p -> p.getMetadata().getName()).toList();
+        List<String> policies = release.all(NetworkPolicy.class).stream()
+                .map(p -> p.getMetadata().getName())
+                .toList();
         for (HasMetadata owner : podOwners()) {
-            assertThat(policies).contains("monitoring-" + owner.getMetadata().getLabels().get("app.kubernetes.io/name") + "-net");
+            assertThat(policies)
+                    .contains("monitoring-" + owner.getMetadata().getLabels().get("app.kubernetes.io/name") + "-net");
         }
         assertThat(policies).contains("monitoring-tests-net");
-        assertThat(Releases.overlay("prod").all(NetworkPolicy.class)).extracting(p -> p.getMetadata().getName())
-                .as("Loki off: no Loki policies").noneMatch(n -> n.startsWith("monitoring-loki-"));
+        assertThat(Releases.overlay("prod").all(NetworkPolicy.class))
+                .extracting(p -> p.getMetadata().getName())
+                .as("Loki off: no Loki policies")
+                .noneMatch(n -> n.startsWith("monitoring-loki-"));
     }
 }

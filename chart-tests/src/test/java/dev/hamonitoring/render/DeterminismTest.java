@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,7 +29,10 @@ class DeterminismTest {
     static List<String> forbiddenCalls(Path chart) throws IOException {
         List<String> hits = new ArrayList<>();
         try (Stream<Path> files = Files.walk(chart)) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".tpl") || p.toString().endsWith(".txt")).toList()) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yaml")
+                            || p.toString().endsWith(".tpl")
+                            || p.toString().endsWith(".txt"))
+                    .toList()) {
                 List<String> lines = Files.readAllLines(file);
                 for (int i = 0; i < lines.size(); i++) {
                     Matcher matcher = FORBIDDEN.matcher(lines.get(i));
@@ -62,8 +66,10 @@ class DeterminismTest {
 
         @Test
         @DisplayName("are found when a template uses one")
-        void detected(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
-            Files.writeString(dir.resolve("secret.yaml"), "password: {{ randAlphaNum 16 }}\nnoise: {{ .Values.x }}\nwhen: {{ now | date \"2006\" }}\n");
+        void detected(@TempDir Path dir) throws IOException {
+            Files.writeString(
+                    dir.resolve("secret.yaml"),
+                    "password: {{ randAlphaNum 16 }}\nnoise: {{ .Values.x }}\nwhen: {{ now | date \"2006\" }}\n");
             assertThat(forbiddenCalls(dir)).containsExactly("secret.yaml:1: randAlphaNum", "secret.yaml:3: now");
         }
     }

@@ -47,34 +47,40 @@ class EphemeralStorageRenderTest {
     @ValueSource(strings = {"prod", "staging", "dev"})
     @DisplayName("every container of every overlay declares an ephemeral-storage request and limit")
     void everyContainer(String environment) {
-        assertThat(undeclared(ProbesRenderTest.containers(Releases.overlay(environment)))).isEmpty();
-        assertThat(undeclared(ProbesRenderTest.containers(Releases.overlay("prod", "loki-on")))).isEmpty();
+        assertThat(undeclared(ProbesRenderTest.containers(Releases.overlay(environment))))
+                .isEmpty();
+        assertThat(undeclared(ProbesRenderTest.containers(Releases.overlay("prod", "loki-on"))))
+                .isEmpty();
     }
 
     @Test
     @DisplayName("the check catches a container without them")
     void checkFails() {
-        Container grafana = new ContainerBuilder(ProbesRenderTest.containers(Releases.overlay("prod")).get("monitoring-grafana/grafana")).build();
+        Container grafana = new ContainerBuilder(
+                        ProbesRenderTest.containers(Releases.overlay("prod")).get("monitoring-grafana/grafana"))
+                .build();
         grafana.getResources().getLimits().remove(EPHEMERAL);
         assertThat(undeclared(Map.of("g/grafana", grafana))).containsExactly("g/grafana limits");
     }
 
     @ParameterizedTest(name = "{0}: request {1}, limit {2}")
     @CsvSource({
-            "monitoring-prometheus/prometheus, 256Mi, 1Gi",
-            "monitoring-prometheus/thanos-sidecar, 128Mi, 512Mi",
-            "monitoring-thanos-query/thanos-query, 128Mi, 1Gi",
-            "monitoring-thanos-store/thanos-store, 256Mi, 1Gi",
-            "monitoring-alertmanager/alertmanager, 64Mi, 256Mi",
-            "monitoring-grafana/grafana, 512Mi, 2Gi",
-            "monitoring-redis/redis, 64Mi, 256Mi",
-            "monitoring-redis/sentinel, 32Mi, 128Mi",
-            "monitoring-redis-haproxy/haproxy, 32Mi, 128Mi",
-            "monitoring-loki-read/loki, 512Mi, 2Gi",
+        "monitoring-prometheus/prometheus, 256Mi, 1Gi",
+        "monitoring-prometheus/thanos-sidecar, 128Mi, 512Mi",
+        "monitoring-thanos-query/thanos-query, 128Mi, 1Gi",
+        "monitoring-thanos-store/thanos-store, 256Mi, 1Gi",
+        "monitoring-alertmanager/alertmanager, 64Mi, 256Mi",
+        "monitoring-grafana/grafana, 512Mi, 2Gi",
+        "monitoring-redis/redis, 64Mi, 256Mi",
+        "monitoring-redis/sentinel, 32Mi, 128Mi",
+        "monitoring-redis-haproxy/haproxy, 32Mi, 128Mi",
+        "monitoring-loki-read/loki, 512Mi, 2Gi",
     })
     @DisplayName("values per component (prod)")
     void perComponent(String container, String request, String limit) {
-        ResourceRequirements r = ProbesRenderTest.containers(Releases.overlay("prod", "loki-on")).get(container).getResources();
+        ResourceRequirements r = ProbesRenderTest.containers(Releases.overlay("prod", "loki-on"))
+                .get(container)
+                .getResources();
         assertThat(r.getRequests()).containsEntry(EPHEMERAL, new Quantity(request));
         assertThat(r.getLimits()).containsEntry(EPHEMERAL, new Quantity(limit));
     }
@@ -82,7 +88,8 @@ class EphemeralStorageRenderTest {
     @Test
     @DisplayName("PostgreSQL's instances get theirs through the CloudNativePG Cluster's resources")
     void postgresql() {
-        GenericKubernetesResource cluster = (GenericKubernetesResource) Releases.overlay("prod").oneOfKind("Cluster", "monitoring-postgresql");
+        GenericKubernetesResource cluster =
+                (GenericKubernetesResource) Releases.overlay("prod").oneOfKind("Cluster", "monitoring-postgresql");
         Map<String, Map<String, Object>> resources = cluster.get("spec", "resources");
         assertThat(resources.get("requests")).containsEntry(EPHEMERAL, "512Mi");
         assertThat(resources.get("limits")).containsEntry(EPHEMERAL, "2Gi");
@@ -95,16 +102,26 @@ class EphemeralStorageRenderTest {
         int checked = 0;
         for (HasMetadata workload : Releases.workloads(dev)) {
             for (Volume volume : Releases.podSpec(workload).getVolumes()) {
-                if (volume.getEmptyDir() == null || volume.getEmptyDir().getSizeLimit() == null || !"data".equals(volume.getName())) {
+                if (volume.getEmptyDir() == null
+                        || volume.getEmptyDir().getSizeLimit() == null
+                        || !"data".equals(volume.getName())) {
                     continue;
                 }
                 long limits = Releases.podSpec(workload).getContainers().stream()
-                        .mapToLong(c -> Quantity.getAmountInBytes(c.getResources().getLimits().get(EPHEMERAL)).longValue()).sum();
-                assertThat(limits).as(workload.getMetadata().getName())
-                        .isGreaterThan(Quantity.getAmountInBytes(volume.getEmptyDir().getSizeLimit()).longValue());
+                        .mapToLong(c -> Quantity.getAmountInBytes(
+                                        c.getResources().getLimits().get(EPHEMERAL))
+                                .longValue())
+                        .sum();
+                assertThat(limits)
+                        .as(workload.getMetadata().getName())
+                        .isGreaterThan(
+                                Quantity.getAmountInBytes(volume.getEmptyDir().getSizeLimit())
+                                        .longValue());
                 checked++;
             }
         }
-        assertThat(checked).as("dev's ephemeral data volumes: Prometheus, store gateway, compactor, Alertmanager").isEqualTo(4);
+        assertThat(checked)
+                .as("dev's ephemeral data volumes: Prometheus, store gateway, compactor, Alertmanager")
+                .isEqualTo(4);
     }
 }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -21,8 +22,9 @@ class GrafanaAccessRenderTest {
     /** The peers admitted to Grafana from outside the release's own pods (those carry a namespaceSelector). */
     static List<NetworkPolicyPeer> outsidePeers(RenderedRelease release) {
         return release.all(NetworkPolicy.class).stream()
-                .filter(p -> "grafana".equals(p.getSpec().getPodSelector().getMatchLabels().get("app.kubernetes.io/name")))
-                .flatMap(p -> p.getSpec().getIngress() == null ? java.util.stream.Stream.empty() : p.getSpec().getIngress().stream())
+                .filter(p -> "grafana"
+                        .equals(p.getSpec().getPodSelector().getMatchLabels().get("app.kubernetes.io/name")))
+                .flatMap(p -> p.getSpec().getIngress() == null ? Stream.empty() : p.getSpec().getIngress().stream())
                 .map(NetworkPolicyIngressRule::getFrom)
                 .flatMap(List::stream)
                 .filter(peer -> peer.getNamespaceSelector() != null)
@@ -53,7 +55,8 @@ class GrafanaAccessRenderTest {
         private final RenderedRelease prod = Releases.overlay("prod");
 
         @Test
-        @DisplayName("an Ingress of class nginx for the placeholder host, TLS from its Secret, to the Grafana Service's http port")
+        @DisplayName(
+                "an Ingress of class nginx for the placeholder host, TLS from its Secret, to the Grafana Service's http port")
         void ingress() {
             Ingress ingress = prod.one(Ingress.class, "monitoring-grafana");
             assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
@@ -70,17 +73,26 @@ class GrafanaAccessRenderTest {
                 assertThat(path.getBackend().getService().getName()).isEqualTo("monitoring-grafana");
                 assertThat(path.getBackend().getService().getPort().getName()).isEqualTo("http");
             });
-            assertThat(prod.ofKind("HTTPRoute")).as("the HTTPRoute stays off in prod").isEmpty();
+            assertThat(prod.ofKind("HTTPRoute"))
+                    .as("the HTTPRoute stays off in prod")
+                    .isEmpty();
         }
 
         @Test
-        @DisplayName("the overlay's disabled httpRoute block, switched on, renders a route for the same placeholder host")
+        @DisplayName(
+                "the overlay's disabled httpRoute block, switched on, renders a route for the same placeholder host")
         void httpRouteBlockReady() {
-            RenderedRelease both = Releases.render("prod").set("grafana.httpRoute.enabled", "true").render();
+            RenderedRelease both = Releases.render("prod")
+                    .set("grafana.httpRoute.enabled", "true")
+                    .render();
             HTTPRoute route = both.one(HTTPRoute.class, "monitoring-grafana");
             assertThat(route.getSpec().getHostnames()).containsExactly("grafana.example.com");
-            assertThat(route.getSpec().getParentRefs()).extracting(p -> p.getName()).containsExactly("public-gateway");
-            assertThat(GrafanaRenderTest.ini(both)).as("the Ingress host still decides").contains("root_url = https://grafana.example.com/");
+            assertThat(route.getSpec().getParentRefs())
+                    .extracting(p -> p.getName())
+                    .containsExactly("public-gateway");
+            assertThat(GrafanaRenderTest.ini(both))
+                    .as("the Ingress host still decides")
+                    .contains("root_url = https://grafana.example.com/");
         }
 
         @Test
@@ -95,19 +107,30 @@ class GrafanaAccessRenderTest {
             RenderedRelease plain = Releases.overlay("prod", "ingress-plain-http");
             Ingress ingress = plain.one(Ingress.class, "monitoring-grafana");
             assertThat(ingress.getSpec().getTls()).isNullOrEmpty();
-            assertThat(ingress.getMetadata().getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "16m");
-            assertThat(GrafanaRenderTest.ini(plain)).contains("root_url = http://grafana.example.com/").doesNotContain("https://");
+            assertThat(ingress.getMetadata().getAnnotations())
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "16m");
+            assertThat(GrafanaRenderTest.ini(plain))
+                    .contains("root_url = http://grafana.example.com/")
+                    .doesNotContain("https://");
         }
 
         @Test
-        @DisplayName("the NetworkPolicy admits the ingress-nginx controller pods by namespace AND pod labels, nothing wider")
+        @DisplayName(
+                "the NetworkPolicy admits the ingress-nginx controller pods by namespace AND pod labels, nothing wider")
         void onlyTheController() {
             List<NetworkPolicyPeer> peers = outsidePeers(prod);
             assertThat(peers).singleElement().satisfies(peer -> {
-                assertThat(peer.getNamespaceSelector().getMatchLabels()).isEqualTo(Map.of("kubernetes.io/metadata.name", "ingress-nginx"));
-                assertThat(peer.getPodSelector()).as("a namespace-wide peer would admit every pod there").isNotNull();
-                assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(Map.of(
-                        "app.kubernetes.io/name", "ingress-nginx", "app.kubernetes.io/component", "controller"));
+                assertThat(peer.getNamespaceSelector().getMatchLabels())
+                        .isEqualTo(Map.of("kubernetes.io/metadata.name", "ingress-nginx"));
+                assertThat(peer.getPodSelector())
+                        .as("a namespace-wide peer would admit every pod there")
+                        .isNotNull();
+                assertThat(peer.getPodSelector().getMatchLabels())
+                        .isEqualTo(Map.of(
+                                "app.kubernetes.io/name",
+                                "ingress-nginx",
+                                "app.kubernetes.io/component",
+                                "controller"));
                 assertThat(peer.getIpBlock()).isNull();
             });
         }
@@ -148,9 +171,16 @@ class GrafanaAccessRenderTest {
         void rootUrlAndPolicy() {
             assertThat(GrafanaRenderTest.ini(gateway)).contains("root_url = https://grafana.example.com/");
             assertThat(outsidePeers(gateway)).singleElement().satisfies(peer -> {
-                assertThat(peer.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "gateway-system");
-                assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(Map.of("app.kubernetes.io/name", "envoy",
-                        "app.kubernetes.io/component", "proxy", "gateway.envoyproxy.io/owning-gateway-name", "public-gateway"));
+                assertThat(peer.getNamespaceSelector().getMatchLabels())
+                        .containsEntry("kubernetes.io/metadata.name", "gateway-system");
+                assertThat(peer.getPodSelector().getMatchLabels())
+                        .isEqualTo(Map.of(
+                                "app.kubernetes.io/name",
+                                "envoy",
+                                "app.kubernetes.io/component",
+                                "proxy",
+                                "gateway.envoyproxy.io/owning-gateway-name",
+                                "public-gateway"));
             });
         }
     }

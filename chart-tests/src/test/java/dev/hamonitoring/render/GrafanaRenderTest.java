@@ -26,7 +26,9 @@ class GrafanaRenderTest {
     }
 
     private static Container grafana(RenderedRelease release) {
-        return Releases.podSpec(release.one(Deployment.class, "monitoring-grafana")).getContainers().get(0);
+        return Releases.podSpec(release.one(Deployment.class, "monitoring-grafana"))
+                .getContainers()
+                .get(0);
     }
 
     private static Optional<EnvVar> env(Container container, String name) {
@@ -38,8 +40,11 @@ class GrafanaRenderTest {
         Map<String, String> secrets = new TreeMap<>();
         for (HasMetadata workload : Releases.workloads(release)) {
             for (Container container : Releases.podSpec(workload).getContainers()) {
-                env(container, name).filter(e -> e.getValueFrom() != null).ifPresent(e -> secrets.put(
-                        workload.getMetadata().getName() + "/" + container.getName(), e.getValueFrom().getSecretKeyRef().getName()));
+                env(container, name)
+                        .filter(e -> e.getValueFrom() != null)
+                        .ifPresent(e -> secrets.put(
+                                workload.getMetadata().getName() + "/" + container.getName(),
+                                e.getValueFrom().getSecretKeyRef().getName()));
             }
         }
         return secrets;
@@ -50,35 +55,50 @@ class GrafanaRenderTest {
     class SharedFacts {
 
         @Test
-        @DisplayName("global.redis.auth names the password Secret for Redis, its Sentinels, HAProxy and Grafana at once")
+        @DisplayName(
+                "global.redis.auth names the password Secret for Redis, its Sentinels, HAProxy and Grafana at once")
         void redisPassword() {
-            RenderedRelease release = Releases.render("prod").set("global.redis.auth.existingSecret", "redis-shared")
-                    .set("global.redis.auth.passwordKey", "pw").render();
+            RenderedRelease release = Releases.render("prod")
+                    .set("global.redis.auth.existingSecret", "redis-shared")
+                    .set("global.redis.auth.passwordKey", "pw")
+                    .render();
             Map<String, String> secrets = secretsOf(release, "REDIS_PASSWORD");
-            assertThat(secrets).containsKeys("monitoring-grafana/grafana", "monitoring-redis/redis", "monitoring-redis/sentinel",
-                    "monitoring-redis-haproxy/haproxy");
+            assertThat(secrets)
+                    .containsKeys(
+                            "monitoring-grafana/grafana",
+                            "monitoring-redis/redis",
+                            "monitoring-redis/sentinel",
+                            "monitoring-redis-haproxy/haproxy");
             assertThat(secrets.values()).containsOnly("redis-shared");
-            assertThat(env(grafana(release), "REDIS_PASSWORD")).hasValueSatisfying(e ->
-                    assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("pw"));
+            assertThat(env(grafana(release), "REDIS_PASSWORD"))
+                    .hasValueSatisfying(
+                            e -> assertThat(e.getValueFrom().getSecretKeyRef().getKey())
+                                    .isEqualTo("pw"));
         }
 
         @Test
         @DisplayName("an empty global.redis.auth.existingSecret leaves every side without a password")
         void noRedisPassword() {
-            RenderedRelease release = Releases.render("prod").set("global.redis.auth.existingSecret", "").render();
+            RenderedRelease release = Releases.render("prod")
+                    .set("global.redis.auth.existingSecret", "")
+                    .render();
             assertThat(secretsOf(release, "REDIS_PASSWORD")).isEmpty();
-            assertThat(env(grafana(release), "GF_REMOTE_CACHE_CONNSTR")).hasValueSatisfying(e ->
-                    assertThat(e.getValue()).doesNotContain("password"));
+            assertThat(env(grafana(release), "GF_REMOTE_CACHE_CONNSTR"))
+                    .hasValueSatisfying(e -> assertThat(e.getValue()).doesNotContain("password"));
         }
 
         @Test
         @DisplayName("global.grafanaDatabase names the database the cluster creates and the one Grafana connects to")
         void database() {
-            RenderedRelease release = Releases.render("prod").set("global.grafanaDatabase.name", "dashboards")
-                    .set("global.grafanaDatabase.user", "viewer").render();
+            RenderedRelease release = Releases.render("prod")
+                    .set("global.grafanaDatabase.name", "dashboards")
+                    .set("global.grafanaDatabase.user", "viewer")
+                    .render();
             assertThat(ini(release)).contains("name = dashboards", "user = viewer");
-            Map<String, Object> spec = ((GenericKubernetesResource) release.oneOfKind("Cluster", "monitoring-postgresql")).get("spec");
-            assertThat(spec.get("bootstrap")).isEqualTo(Map.of("initdb", Map.of("database", "dashboards", "owner", "viewer")));
+            Map<String, Object> spec =
+                    ((GenericKubernetesResource) release.oneOfKind("Cluster", "monitoring-postgresql")).get("spec");
+            assertThat(spec.get("bootstrap"))
+                    .isEqualTo(Map.of("initdb", Map.of("database", "dashboards", "owner", "viewer")));
         }
     }
 
@@ -91,33 +111,53 @@ class GrafanaRenderTest {
         @Test
         @DisplayName("runs three replicas on the bundled PostgreSQL cluster")
         void sharedDatabase() {
-            assertThat(prod.one(Deployment.class, "monitoring-grafana").getSpec().getReplicas()).isEqualTo(3);
-            assertThat(ini(prod)).contains(
-                    "[database]", "type = postgres",
-                    "host = monitoring-postgresql-rw.monitoring.svc.cluster.local:5432",
-                    "name = grafana", "user = grafana", "ssl_mode = require");
+            assertThat(prod.one(Deployment.class, "monitoring-grafana")
+                            .getSpec()
+                            .getReplicas())
+                    .isEqualTo(3);
+            assertThat(ini(prod))
+                    .contains(
+                            "[database]",
+                            "type = postgres",
+                            "host = monitoring-postgresql-rw.monitoring.svc.cluster.local:5432",
+                            "name = grafana",
+                            "user = grafana",
+                            "ssl_mode = require");
         }
 
         @Test
         @DisplayName("shares alert state through unified-alerting peers on a headless Service")
         void alertingPeers() {
-            assertThat(ini(prod)).contains(
-                    "ha_peers = monitoring-grafana-alerting.monitoring.svc.cluster.local:9094",
-                    "ha_listen_address = ${POD_IP}:9094",
-                    "ha_advertise_address = ${POD_IP}:9094");
+            assertThat(ini(prod))
+                    .contains(
+                            "ha_peers = monitoring-grafana-alerting.monitoring.svc.cluster.local:9094",
+                            "ha_listen_address = ${POD_IP}:9094",
+                            "ha_advertise_address = ${POD_IP}:9094");
             Service peers = prod.one(Service.class, "monitoring-grafana-alerting");
             assertThat(peers.getSpec().getClusterIP()).isEqualTo("None");
-            assertThat(peers.getSpec().getPorts()).extracting(ServicePort::getProtocol).containsExactlyInAnyOrder("TCP", "UDP");
-            assertThat(env(grafana(prod), "POD_IP")).hasValueSatisfying(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP"));
+            assertThat(peers.getSpec().getPorts())
+                    .extracting(ServicePort::getProtocol)
+                    .containsExactlyInAnyOrder("TCP", "UDP");
+            assertThat(env(grafana(prod), "POD_IP"))
+                    .hasValueSatisfying(
+                            e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                                    .isEqualTo("status.podIP"));
         }
 
         @Test
         @DisplayName("uses the HA Redis for its remote cache and the Live HA engine")
         void redis() {
-            assertThat(ini(prod)).contains("[remote_cache]", "type = redis", "ha_engine = redis",
-                    "ha_engine_address = monitoring-redis.monitoring.svc.cluster.local:6379");
-            assertThat(env(grafana(prod), "GF_REMOTE_CACHE_CONNSTR")).hasValueSatisfying(e ->
-                    assertThat(e.getValue()).contains("addr=monitoring-redis.monitoring.svc.cluster.local:6379", "password=$(REDIS_PASSWORD)"));
+            assertThat(ini(prod))
+                    .contains(
+                            "[remote_cache]",
+                            "type = redis",
+                            "ha_engine = redis",
+                            "ha_engine_address = monitoring-redis.monitoring.svc.cluster.local:6379");
+            assertThat(env(grafana(prod), "GF_REMOTE_CACHE_CONNSTR"))
+                    .hasValueSatisfying(e -> assertThat(e.getValue())
+                            .contains(
+                                    "addr=monitoring-redis.monitoring.svc.cluster.local:6379",
+                                    "password=$(REDIS_PASSWORD)"));
         }
 
         @Test
@@ -129,7 +169,10 @@ class GrafanaRenderTest {
                     "GF_DATABASE_PASSWORD", "monitoring-postgresql-app",
                     "REDIS_PASSWORD", "redis-auth");
             secretRefs.forEach((name, secret) -> assertThat(env(grafana(prod), name))
-                    .as(name).hasValueSatisfying(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo(secret)));
+                    .as(name)
+                    .hasValueSatisfying(
+                            e -> assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                                    .isEqualTo(secret)));
             assertThat(ini(prod)).doesNotContainIgnoringCase("password").doesNotContain("secret_key");
         }
 
@@ -140,7 +183,8 @@ class GrafanaRenderTest {
             // Readiness includes the database check; liveness only the web server (ProbesRenderTest).
             assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/api/health");
             assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-            String datasources = prod.one(ConfigMap.class, "monitoring-grafana").getData().get("datasources.yaml");
+            String datasources =
+                    prod.one(ConfigMap.class, "monitoring-grafana").getData().get("datasources.yaml");
             assertThat(datasources)
                     .contains("url: http://monitoring-thanos-query-frontend.monitoring.svc.cluster.local:10902")
                     .contains("url: http://monitoring-alertmanager.monitoring.svc.cluster.local:9093")
@@ -161,8 +205,12 @@ class GrafanaRenderTest {
         @Test
         @DisplayName("provisions a Loki data source on the read path")
         void lokiDatasource() {
-            String datasources = Releases.overlay("prod", "loki-on").one(ConfigMap.class, "monitoring-grafana").getData().get("datasources.yaml");
-            assertThat(datasources).contains("type: loki", "url: http://monitoring-loki-read.monitoring.svc.cluster.local:3100");
+            String datasources = Releases.overlay("prod", "loki-on")
+                    .one(ConfigMap.class, "monitoring-grafana")
+                    .getData()
+                    .get("datasources.yaml");
+            assertThat(datasources)
+                    .contains("type: loki", "url: http://monitoring-loki-read.monitoring.svc.cluster.local:3100");
         }
     }
 
@@ -178,7 +226,9 @@ class GrafanaRenderTest {
             Deployment deployment = dev.one(Deployment.class, "monitoring-grafana");
             assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
             assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
-            assertThat(ini(dev)).contains("type = sqlite3", "[remote_cache]", "type = database").doesNotContain("ha_engine");
+            assertThat(ini(dev))
+                    .contains("type = sqlite3", "[remote_cache]", "type = database")
+                    .doesNotContain("ha_engine");
             assertThat(env(grafana(dev), "GF_DATABASE_PASSWORD")).isEmpty();
         }
     }
@@ -190,7 +240,8 @@ class GrafanaRenderTest {
         @Test
         @DisplayName("refuse more than one replica on SQLite")
         void sqliteReplicas() {
-            assertThatThrownBy(() -> Releases.render("dev").set("grafana.replicas", "3").render())
+            assertThatThrownBy(() ->
+                            Releases.render("dev").set("grafana.replicas", "3").render())
                     .isInstanceOf(ChartRenderException.class)
                     .hasMessageContaining("grafana.replicas=3 with grafana.database.type=sqlite3");
         }
@@ -198,7 +249,9 @@ class GrafanaRenderTest {
         @Test
         @DisplayName("refuse a render without the admin Secret")
         void adminSecret() {
-            assertThatThrownBy(() -> Releases.render("prod").set("grafana.admin.existingSecret", "").render())
+            assertThatThrownBy(() -> Releases.render("prod")
+                            .set("grafana.admin.existingSecret", "")
+                            .render())
                     .isInstanceOf(ChartRenderException.class)
                     .hasMessageContaining("grafana.admin.existingSecret");
         }

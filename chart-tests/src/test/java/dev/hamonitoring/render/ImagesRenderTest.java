@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -41,9 +44,9 @@ class ImagesRenderTest {
 
     @Test
     @DisplayName("are the versions of the Prometheus, Alertmanager and Thanos binaries the tests build and run")
-    void sameVersionsAsTestedBinaries() throws java.io.IOException {
-        java.util.Properties versions = new java.util.Properties();
-        try (var in = java.nio.file.Files.newBufferedReader(ProjectPaths.root().resolve("ci/binaries/versions.properties"))) {
+    void sameVersionsAsTestedBinaries() throws IOException {
+        Properties versions = new Properties();
+        try (var in = Files.newBufferedReader(ProjectPaths.root().resolve("ci/binaries/versions.properties"))) {
             versions.load(in);
         }
         List<String> images = images(Releases.overlay("prod"));
@@ -56,7 +59,9 @@ class ImagesRenderTest {
     @Test
     @DisplayName("all move to a mirror with the one global registry override")
     void mirror() {
-        List<String> images = images(Releases.render("prod").set("global.imageRegistry", "mirror.example.com").render());
+        List<String> images = images(Releases.render("prod")
+                .set("global.imageRegistry", "mirror.example.com")
+                .render());
         assertThat(images).isNotEmpty().allSatisfy(image -> assertThat(image).startsWith("mirror.example.com/"));
     }
 
@@ -65,9 +70,12 @@ class ImagesRenderTest {
     @Test
     @DisplayName("a digest pins the image by content: repo@sha256:..., the tag no longer counts")
     void digest() {
-        List<String> images = images(Releases.render("prod").set("prometheus.image.digest", DIGEST)
-                .set("postgresql.image.digest", DIGEST).render());
-        assertThat(images).contains("quay.io/prometheus/prometheus@" + DIGEST, "ghcr.io/cloudnative-pg/postgresql@" + DIGEST)
+        List<String> images = images(Releases.render("prod")
+                .set("prometheus.image.digest", DIGEST)
+                .set("postgresql.image.digest", DIGEST)
+                .render());
+        assertThat(images)
+                .contains("quay.io/prometheus/prometheus@" + DIGEST, "ghcr.io/cloudnative-pg/postgresql@" + DIGEST)
                 .doesNotContain("quay.io/prometheus/prometheus:v3.9.1")
                 // the sidecar is its own image, untouched
                 .contains("quay.io/thanos/thanos:v0.42.4");
@@ -76,15 +84,21 @@ class ImagesRenderTest {
     @Test
     @DisplayName("a digest goes through the registry override, and needs no tag")
     void digestOnMirror() {
-        List<String> images = images(Releases.render("prod").set("global.imageRegistry", "mirror.example.com")
-                .set("redis.haproxy.image.tag", "").set("redis.haproxy.image.digest", DIGEST).render());
-        assertThat(images).contains("mirror.example.com/library/haproxy@" + DIGEST)
+        List<String> images = images(Releases.render("prod")
+                .set("global.imageRegistry", "mirror.example.com")
+                .set("redis.haproxy.image.tag", "")
+                .set("redis.haproxy.image.digest", DIGEST)
+                .render());
+        assertThat(images)
+                .contains("mirror.example.com/library/haproxy@" + DIGEST)
                 .noneMatch(image -> image.startsWith("docker.io/"));
     }
 
     @Test
     @DisplayName("without a digest the tag is used (the twin of the digest cases)")
     void tagWithoutDigest() {
-        assertThat(images(Releases.overlay("prod"))).contains("docker.io/library/haproxy:3.0.5").noneMatch(image -> image.contains("@"));
+        assertThat(images(Releases.overlay("prod")))
+                .contains("docker.io/library/haproxy:3.0.5")
+                .noneMatch(image -> image.contains("@"));
     }
 }

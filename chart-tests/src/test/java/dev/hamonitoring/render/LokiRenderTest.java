@@ -20,7 +20,8 @@ class LokiRenderTest {
     @Test
     @DisplayName("is off by default: nothing of it is rendered")
     void offByDefault() {
-        assertThat(Releases.overlay("prod").objects()).noneMatch(o -> o.getMetadata().getName().contains("loki"));
+        assertThat(Releases.overlay("prod").objects())
+                .noneMatch(o -> o.getMetadata().getName().contains("loki"));
     }
 
     @Nested
@@ -39,8 +40,13 @@ class LokiRenderTest {
             for (HasMetadata target : targets) {
                 String role = target.getMetadata().getName().substring("monitoring-loki-".length());
                 assertThat(Releases.replicas(target)).as(role).isEqualTo(3);
-                assertThat(Releases.podSpec(target).getContainers().get(0).getArgs()).as(role).contains("-target=" + role);
-                assertThat(release.find(PodDisruptionBudget.class, target.getMetadata().getName())).as(role).isPresent();
+                assertThat(Releases.podSpec(target).getContainers().get(0).getArgs())
+                        .as(role)
+                        .contains("-target=" + role);
+                assertThat(release.find(
+                                PodDisruptionBudget.class, target.getMetadata().getName()))
+                        .as(role)
+                        .isPresent();
             }
         }
 
@@ -49,7 +55,8 @@ class LokiRenderTest {
         void ringAndStorage() {
             Service memberlist = release.one(Service.class, "monitoring-loki-memberlist");
             assertThat(memberlist.getSpec().getSelector()).containsEntry("app.kubernetes.io/instance", "monitoring");
-            String config = release.one(ConfigMap.class, "monitoring-loki").getData().get("config.yaml");
+            String config =
+                    release.one(ConfigMap.class, "monitoring-loki").getData().get("config.yaml");
             assertThat(config).contains("replication_factor: 3", "monitoring-loki-memberlist", "s3:");
             assertThat(config).contains("secret_access_key: ${AWS_SECRET_ACCESS_KEY}");
         }
@@ -57,7 +64,9 @@ class LokiRenderTest {
         @Test
         @DisplayName("refuses fewer writers than the replication factor")
         void writersCoverReplication() {
-            assertThatThrownBy(() -> Releases.render("prod", "loki-on").set("loki.write.replicas", "2").render())
+            assertThatThrownBy(() -> Releases.render("prod", "loki-on")
+                            .set("loki.write.replicas", "2")
+                            .render())
                     .isInstanceOf(ChartRenderException.class)
                     .hasMessageContaining("loki.write.replicas=2 is below the replication factor 3");
         }

@@ -39,8 +39,10 @@ class OfflineRenderTest {
     @BeforeEach
     void listen() throws IOException {
         String proxy = System.getenv("HTTPS_PROXY");
-        assertThat(proxy).as("HTTPS_PROXY=http://127.0.0.1:<port>, which Surefire sets (root pom.xml, render.proxy-trap.port);"
-                + " run this test through Maven").startsWith("http://127.0.0.1:");
+        assertThat(proxy)
+                .as("HTTPS_PROXY=http://127.0.0.1:<port>, which Surefire sets (root pom.xml, render.proxy-trap.port);"
+                        + " run this test through Maven")
+                .startsWith("http://127.0.0.1:");
         trap = ProxyTrap.listen(URI.create(proxy).getPort());
     }
 
@@ -66,10 +68,12 @@ class OfflineRenderTest {
         }
 
         @ParameterizedTest(name = "{0}")
-        @ValueSource(strings = {
-            "https://json-schema.org/draft-07/schema#",
-            "http://json-schema.org/draft-07/schema",
-            "https://json-schema.org/draft/2020-12/schema"})
+        @ValueSource(
+                strings = {
+                    "https://json-schema.org/draft-07/schema#",
+                    "http://json-schema.org/draft-07/schema",
+                    "https://json-schema.org/draft/2020-12/schema"
+                })
         @DisplayName("nor with the other spellings of the standard drafts Helm ships")
         void otherSpellings(String dialect, @TempDir Path temp) throws IOException {
             Path chart = copyWithDialect(temp, dialect);
@@ -92,8 +96,8 @@ class OfflineRenderTest {
             assertThatThrownBy(() -> HelmRender.chart(chart).render())
                     .isInstanceOf(ChartRenderException.class)
                     .hasMessageContaining("http://example.com/custom-meta-schema");
-            assertThat(trap.requests()).anySatisfy(request ->
-                    assertThat(request).startsWith("GET http://example.com/custom-meta-schema"));
+            assertThat(trap.requests())
+                    .anySatisfy(request -> assertThat(request).startsWith("GET http://example.com/custom-meta-schema"));
         }
     }
 
@@ -101,7 +105,8 @@ class OfflineRenderTest {
         Path target = FileTrees.copy(TinyChart.dir(), temp.resolve("tiny-chart"));
         Path schema = target.resolve("values.schema.json");
         String original = Files.readString(schema);
-        String changed = original.replace("\"$schema\": \"http://json-schema.org/draft-07/schema#\"", "\"$schema\": \"" + dialect + "\"");
+        String changed = original.replace(
+                "\"$schema\": \"http://json-schema.org/draft-07/schema#\"", "\"$schema\": \"" + dialect + "\"");
         assertThat(changed).as("fixture schema declares draft-07").isNotEqualTo(original);
         Files.writeString(schema, changed);
         return target;
@@ -126,8 +131,10 @@ class OfflineRenderTest {
                 server.setReuseAddress(true);
                 return new ProxyTrap(server);
             } catch (BindException e) {
-                throw new IllegalStateException("Port " + port + " (render.proxy-trap.port) is taken by another process, so"
-                        + " Helm's requests cannot be observed: stop that process or build with -Drender.proxy-trap.port=<free port>", e);
+                throw new IllegalStateException(
+                        "Port " + port + " (render.proxy-trap.port) is taken by another process, so"
+                                + " Helm's requests cannot be observed: stop that process or build with -Drender.proxy-trap.port=<free port>",
+                        e);
             }
         }
 
@@ -138,11 +145,13 @@ class OfflineRenderTest {
         private void serve() {
             while (!server.isClosed()) {
                 try (Socket socket = server.accept()) {
-                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+                    BufferedReader in = new BufferedReader(
+                            new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
                     String line = in.readLine();
                     requests.add(line == null ? "(empty)" : line);
                     OutputStream out = socket.getOutputStream();
-                    out.write("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    out.write("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
                 } catch (IOException e) {
                     // closed while accepting, or the client hung up: either way nothing more to record

@@ -34,7 +34,9 @@ class OverlaySnapshotTest {
     @DisplayName("every shipped overlay has a snapshot and every snapshot an overlay")
     void oneSnapshotPerOverlay() throws IOException {
         try (Stream<Path> files = Files.list(Snapshots.chartSnapshots())) {
-            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).map(n -> n.substring(0, n.length() - 5)))
+            assertThat(files.map(p -> p.getFileName().toString())
+                            .filter(n -> n.endsWith(".yaml"))
+                            .map(n -> n.substring(0, n.length() - 5)))
                     .containsExactlyInAnyOrderElementsOf(environments());
         }
         assertThat(environments()).containsExactlyInAnyOrder("dev", "staging", "prod");

@@ -7,13 +7,15 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.DisplayName;
 
 /** The Pod Security Standard "restricted", checked field by field on every pod template. */
 @DisplayName("Pod security")
@@ -23,7 +25,9 @@ class PodSecurityRenderTest {
     static List<String> restrictedViolations(String owner, PodSpec spec) {
         List<String> problems = new ArrayList<>();
         PodSecurityContext pod = spec.getSecurityContext();
-        if (Boolean.TRUE.equals(spec.getHostNetwork()) || Boolean.TRUE.equals(spec.getHostPID()) || Boolean.TRUE.equals(spec.getHostIPC())) {
+        if (Boolean.TRUE.equals(spec.getHostNetwork())
+                || Boolean.TRUE.equals(spec.getHostPID())
+                || Boolean.TRUE.equals(spec.getHostIPC())) {
             problems.add(owner + ": shares a host namespace");
         }
         for (Volume volume : spec.getVolumes() == null ? List.<Volume>of() : spec.getVolumes()) {
@@ -32,8 +36,10 @@ class PodSecurityRenderTest {
             }
         }
         boolean podNonRoot = pod != null && Boolean.TRUE.equals(pod.getRunAsNonRoot());
-        boolean podSeccomp = pod != null && pod.getSeccompProfile() != null
-                && List.of("RuntimeDefault", "Localhost").contains(pod.getSeccompProfile().getType());
+        boolean podSeccomp = pod != null
+                && pod.getSeccompProfile() != null
+                && List.of("RuntimeDefault", "Localhost")
+                        .contains(pod.getSeccompProfile().getType());
         if (pod != null && pod.getRunAsUser() != null && pod.getRunAsUser() == 0) {
             problems.add(owner + ": pod runs as UID 0");
         }
@@ -54,12 +60,17 @@ class PodSecurityRenderTest {
             if (Boolean.TRUE.equals(sc.getPrivileged())) {
                 problems.add(where + ": privileged");
             }
-            if (sc.getCapabilities() == null || sc.getCapabilities().getDrop() == null || !sc.getCapabilities().getDrop().contains("ALL")) {
+            if (sc.getCapabilities() == null
+                    || sc.getCapabilities().getDrop() == null
+                    || !sc.getCapabilities().getDrop().contains("ALL")) {
                 problems.add(where + ": does not drop ALL capabilities");
             }
-            if (sc.getCapabilities() != null && sc.getCapabilities().getAdd() != null
-                    && !List.of("NET_BIND_SERVICE").containsAll(sc.getCapabilities().getAdd())) {
-                problems.add(where + ": adds capabilities " + sc.getCapabilities().getAdd());
+            if (sc.getCapabilities() != null
+                    && sc.getCapabilities().getAdd() != null
+                    && !List.of("NET_BIND_SERVICE")
+                            .containsAll(sc.getCapabilities().getAdd())) {
+                problems.add(
+                        where + ": adds capabilities " + sc.getCapabilities().getAdd());
             }
             if (!podNonRoot && !Boolean.TRUE.equals(sc.getRunAsNonRoot())) {
                 problems.add(where + ": runAsNonRoot is not true");
@@ -68,7 +79,8 @@ class PodSecurityRenderTest {
                 problems.add(where + ": runs as UID 0");
             }
             boolean containerSeccomp = sc.getSeccompProfile() != null
-                    && List.of("RuntimeDefault", "Localhost").contains(sc.getSeccompProfile().getType());
+                    && List.of("RuntimeDefault", "Localhost")
+                            .contains(sc.getSeccompProfile().getType());
             if (!podSeccomp && !containerSeccomp) {
                 problems.add(where + ": no RuntimeDefault seccomp profile");
             }
@@ -101,17 +113,27 @@ class PodSecurityRenderTest {
         for (HasMetadata workload : Releases.workloads(Releases.overlay(environment))) {
             boolean expected = "prometheus".equals(Releases.podLabels(workload).get("app.kubernetes.io/name"));
             assertThat(Releases.podSpec(workload).getAutomountServiceAccountToken())
-                    .as(workload.getMetadata().getName()).isEqualTo(expected);
+                    .as(workload.getMetadata().getName())
+                    .isEqualTo(expected);
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     @DisplayName("the restricted check itself rejects a privileged root container")
     void checkCanFail() {
-        PodSpec bad = new io.fabric8.kubernetes.api.model.PodSpecBuilder()
-                .addNewContainer().withName("bad").withNewSecurityContext().withPrivileged(true).withRunAsUser(0L).endSecurityContext().endContainer()
+        PodSpec bad = new PodSpecBuilder()
+                .addNewContainer()
+                .withName("bad")
+                .withNewSecurityContext()
+                .withPrivileged(true)
+                .withRunAsUser(0L)
+                .endSecurityContext()
+                .endContainer()
                 .build();
-        assertThat(restrictedViolations("bad-pod", bad)).contains(
-                "bad-pod/bad: privileged", "bad-pod/bad: runs as UID 0", "bad-pod/bad: does not drop ALL capabilities");
+        assertThat(restrictedViolations("bad-pod", bad))
+                .contains(
+                        "bad-pod/bad: privileged",
+                        "bad-pod/bad: runs as UID 0",
+                        "bad-pod/bad: does not drop ALL capabilities");
     }
 }

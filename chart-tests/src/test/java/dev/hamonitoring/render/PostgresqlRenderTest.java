@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -23,24 +24,35 @@ class PostgresqlRenderTest {
     class Prod {
 
         private final RenderedRelease prod = Releases.overlay("prod");
-        private final Map<String, Object> spec = ((GenericKubernetesResource) prod.oneOfKind("Cluster", "monitoring-postgresql")).get("spec");
+        private final Map<String, Object> spec =
+                ((GenericKubernetesResource) prod.oneOfKind("Cluster", "monitoring-postgresql")).get("spec");
 
         @Test
         @DisplayName("is a CloudNativePG cluster of three instances with the guide's database settings")
         void cluster() {
             assertThat(spec.get("instances")).isEqualTo(3);
-            assertThat(map(map(spec, "postgresql"), "parameters")).containsEntry("max_connections", "200").containsEntry("shared_buffers", "256MB");
-            assertThat(map(spec, "storage")).containsEntry("size", "50Gi").containsEntry("storageClass", "monitoring-fast-ssd");
-            assertThat(map(map(spec, "bootstrap"), "initdb")).containsEntry("database", "grafana").containsEntry("owner", "grafana");
+            assertThat(map(map(spec, "postgresql"), "parameters"))
+                    .containsEntry("max_connections", "200")
+                    .containsEntry("shared_buffers", "256MB");
+            assertThat(map(spec, "storage"))
+                    .containsEntry("size", "50Gi")
+                    .containsEntry("storageClass", "monitoring-fast-ssd");
+            assertThat(map(map(spec, "bootstrap"), "initdb"))
+                    .containsEntry("database", "grafana")
+                    .containsEntry("owner", "grafana");
         }
 
         @Test
         @DisplayName("keeps instances on distinct nodes and spreads them over zones")
         void spread() {
-            assertThat(map(spec, "affinity")).containsEntry("enablePodAntiAffinity", true)
+            assertThat(map(spec, "affinity"))
+                    .containsEntry("enablePodAntiAffinity", true)
                     .containsEntry("podAntiAffinityType", "required")
                     .containsEntry("topologyKey", "kubernetes.io/hostname");
-            assertThat(spec.get("topologySpreadConstraints")).asList().singleElement().asString()
+            assertThat(spec.get("topologySpreadConstraints"))
+                    .asList()
+                    .singleElement()
+                    .asString()
                     .contains("topology.kubernetes.io/zone", "DoNotSchedule", "cnpg.io/cluster=monitoring-postgresql");
         }
 
@@ -63,10 +75,14 @@ class PostgresqlRenderTest {
         @DisplayName("renders no cluster and points Grafana at the given host and Secret")
         void external() {
             assertThat(release.ofKind("Cluster")).isEmpty();
-            assertThat(release.one(ConfigMap.class, "monitoring-grafana").getData().get("grafana.ini"))
+            assertThat(release.one(ConfigMap.class, "monitoring-grafana")
+                            .getData()
+                            .get("grafana.ini"))
                     .contains("host = pg.example.com:5432");
-            assertThat(Releases.podSpec(release.one(io.fabric8.kubernetes.api.model.apps.Deployment.class, "monitoring-grafana"))
-                    .getContainers().get(0).getEnv())
+            assertThat(Releases.podSpec(release.one(Deployment.class, "monitoring-grafana"))
+                            .getContainers()
+                            .get(0)
+                            .getEnv())
                     .anySatisfy(e -> {
                         assertThat(e.getName()).isEqualTo("GF_DATABASE_PASSWORD");
                         assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("grafana-db");
@@ -76,9 +92,12 @@ class PostgresqlRenderTest {
         @Test
         @DisplayName("is refused without the Secret holding its password")
         void needsSecret() {
-            assertThatThrownBy(() -> Releases.render("prod", "external-database").set("grafana.database.existingSecret", "").render())
+            assertThatThrownBy(() -> Releases.render("prod", "external-database")
+                            .set("grafana.database.existingSecret", "")
+                            .render())
                     .isInstanceOf(ChartRenderException.class)
-                    .hasMessageContaining("grafana.database.existingSecret is empty but grafana.database.host=pg.example.com");
+                    .hasMessageContaining(
+                            "grafana.database.existingSecret is empty but grafana.database.host=pg.example.com");
         }
     }
 }

@@ -40,7 +40,8 @@ class ProbesRenderTest {
             return "none";
         }
         if (probe.getHttpGet() != null) {
-            return "http " + probe.getHttpGet().getPath() + " " + probe.getHttpGet().getPort().getStrVal();
+            return "http " + probe.getHttpGet().getPath() + " "
+                    + probe.getHttpGet().getPort().getStrVal();
         }
         if (probe.getTcpSocket() != null) {
             return "tcp " + probe.getTcpSocket().getPort().getStrVal();
@@ -76,7 +77,8 @@ class ProbesRenderTest {
             String ready = check(c.getReadinessProbe());
             String startup = check(c.getStartupProbe());
             if (live.equals("none") || ready.equals("none") || startup.equals("none")) {
-                violations.add(name + ": missing a probe (liveness " + live + ", readiness " + ready + ", startup " + startup + ")");
+                violations.add(name + ": missing a probe (liveness " + live + ", readiness " + ready + ", startup "
+                        + startup + ")");
             } else if (live.equals(ready)) {
                 violations.add(name + ": liveness and readiness both check " + live);
             } else if (!startup.equals(live) && !name.endsWith("/prometheus")) {
@@ -95,7 +97,8 @@ class ProbesRenderTest {
     }
 
     @Test
-    @DisplayName("the contract check catches liveness equal to readiness, a missing startup probe and a startup probe on readiness")
+    @DisplayName(
+            "the contract check catches liveness equal to readiness, a missing startup probe and a startup probe on readiness")
     void contractCheckFails() {
         Map<String, Container> containers = containers(Releases.overlay("prod"));
         Container grafana = new ContainerBuilder(containers.get("monitoring-grafana/grafana")).build();
@@ -104,29 +107,35 @@ class ProbesRenderTest {
         haproxy.setStartupProbe(null);
         Container query = new ContainerBuilder(containers.get("monitoring-thanos-query/thanos-query")).build();
         query.setStartupProbe(new ProbeBuilder(query.getReadinessProbe()).build());
-        assertThat(violations(Map.of("monitoring-grafana/grafana", grafana, "monitoring-redis-haproxy/haproxy", haproxy,
-                "monitoring-thanos-query/thanos-query", query))).containsExactlyInAnyOrder(
-                "monitoring-grafana/grafana: liveness and readiness both check http /api/health http",
-                "monitoring-redis-haproxy/haproxy: missing a probe (liveness http /healthz metrics, readiness http /ready metrics, startup none)",
-                "monitoring-thanos-query/thanos-query: startup checks http /-/ready http but liveness http /-/healthy http");
+        assertThat(violations(Map.of(
+                        "monitoring-grafana/grafana",
+                        grafana,
+                        "monitoring-redis-haproxy/haproxy",
+                        haproxy,
+                        "monitoring-thanos-query/thanos-query",
+                        query)))
+                .containsExactlyInAnyOrder(
+                        "monitoring-grafana/grafana: liveness and readiness both check http /api/health http",
+                        "monitoring-redis-haproxy/haproxy: missing a probe (liveness http /healthz metrics, readiness http /ready metrics, startup none)",
+                        "monitoring-thanos-query/thanos-query: startup checks http /-/ready http but liveness http /-/healthy http");
     }
 
     @ParameterizedTest(name = "{0}: liveness {1}, readiness {2}")
     @CsvSource({
-            "monitoring-grafana/grafana, http /healthz http, http /api/health http",
-            "monitoring-prometheus/prometheus, http /-/healthy http, http /-/ready http",
-            "monitoring-prometheus/thanos-sidecar, http /-/healthy sidecar-http, http /-/ready sidecar-http",
-            "monitoring-thanos-query/thanos-query, http /-/healthy http, http /-/ready http",
-            "monitoring-thanos-query-frontend/thanos-query-frontend, http /-/healthy http, http /-/ready http",
-            "monitoring-thanos-store/thanos-store, http /-/healthy http, http /-/ready http",
-            "monitoring-thanos-compactor/thanos-compactor, http /-/healthy http, http /-/ready http",
-            "monitoring-alertmanager/alertmanager, http /-/healthy http, http /-/ready http",
-            "monitoring-redis/redis, exec sh /scripts/probe.sh redis live, exec sh /scripts/probe.sh redis ready",
-            "monitoring-redis/sentinel, exec sh /scripts/probe.sh sentinel live, exec sh /scripts/probe.sh sentinel ready",
-            "monitoring-redis-haproxy/haproxy, http /healthz metrics, http /ready metrics",
-            "monitoring-loki-write/loki, tcp http, http /ready http",
-            "monitoring-loki-read/loki, tcp http, http /ready http",
-            "monitoring-loki-backend/loki, tcp http, http /ready http",
+        "monitoring-grafana/grafana, http /healthz http, http /api/health http",
+        "monitoring-prometheus/prometheus, http /-/healthy http, http /-/ready http",
+        "monitoring-prometheus/thanos-sidecar, http /-/healthy sidecar-http, http /-/ready sidecar-http",
+        "monitoring-thanos-query/thanos-query, http /-/healthy http, http /-/ready http",
+        "monitoring-thanos-query-frontend/thanos-query-frontend, http /-/healthy http, http /-/ready http",
+        "monitoring-thanos-store/thanos-store, http /-/healthy http, http /-/ready http",
+        "monitoring-thanos-compactor/thanos-compactor, http /-/healthy http, http /-/ready http",
+        "monitoring-alertmanager/alertmanager, http /-/healthy http, http /-/ready http",
+        "monitoring-redis/redis, exec sh /scripts/probe.sh redis live, exec sh /scripts/probe.sh redis ready",
+        "monitoring-redis/sentinel, exec sh /scripts/probe.sh sentinel live, exec sh /scripts/probe.sh sentinel ready",
+        "monitoring-redis-haproxy/haproxy, http /healthz metrics, http /ready metrics",
+        "monitoring-loki-write/loki, tcp http, http /ready http",
+        "monitoring-loki-read/loki, tcp http, http /ready http",
+        "monitoring-loki-backend/loki, tcp http, http /ready http",
     })
     @DisplayName("per component in prod: liveness asks the process, readiness whether it can serve")
     void perComponent(String container, String liveness, String readiness) {
@@ -141,28 +150,38 @@ class ProbesRenderTest {
     void grafanaLivenessWithoutDatabase() {
         Container grafana = containers(Releases.overlay("prod")).get("monitoring-grafana/grafana");
         assertThat(grafana.getLivenessProbe().getHttpGet().getPath()).isNotEqualTo("/api/health");
-        assertThat(grafana.getStartupProbe().getFailureThreshold() * grafana.getStartupProbe().getPeriodSeconds())
-                .as("seconds a first start (database migrations) may take").isGreaterThanOrEqualTo(300);
+        assertThat(grafana.getStartupProbe().getFailureThreshold()
+                        * grafana.getStartupProbe().getPeriodSeconds())
+                .as("seconds a first start (database migrations) may take")
+                .isGreaterThanOrEqualTo(300);
     }
 
     @Test
     @DisplayName("HAProxy is ready only while a Redis master is in service; /healthz has no condition")
     void haproxyReadiness() {
-        String cfg = Releases.overlay("prod").one(ConfigMap.class, "monitoring-redis-haproxy").getData().get("haproxy.cfg");
-        assertThat(cfg).contains("monitor-uri /healthz")
-                .contains("http-request return status 503 content-type text/plain string \"no redis master\" if { path /ready } { nbsrv(redis-master) lt 1 }")
+        String cfg = Releases.overlay("prod")
+                .one(ConfigMap.class, "monitoring-redis-haproxy")
+                .getData()
+                .get("haproxy.cfg");
+        assertThat(cfg)
+                .contains("monitor-uri /healthz")
+                .contains(
+                        "http-request return status 503 content-type text/plain string \"no redis master\" if { path /ready } { nbsrv(redis-master) lt 1 }")
                 .doesNotContain("monitor fail");
     }
 
     @Test
-    @DisplayName("PostgreSQL: the CloudNativePG Cluster sets the startup window and the probe timings of its instance manager")
+    @DisplayName(
+            "PostgreSQL: the CloudNativePG Cluster sets the startup window and the probe timings of its instance manager")
     void postgresql() {
-        GenericKubernetesResource cluster = (GenericKubernetesResource) Releases.overlay("prod").oneOfKind("Cluster", "monitoring-postgresql");
+        GenericKubernetesResource cluster =
+                (GenericKubernetesResource) Releases.overlay("prod").oneOfKind("Cluster", "monitoring-postgresql");
         Map<String, Object> spec = cluster.get("spec");
         assertThat(spec.get("startDelay")).isEqualTo(1800);
-        assertThat(spec.get("probes")).isEqualTo(Map.of(
-                "liveness", Map.of("periodSeconds", 10, "failureThreshold", 3),
-                "readiness", Map.of("periodSeconds", 10, "failureThreshold", 3)));
+        assertThat(spec.get("probes"))
+                .isEqualTo(Map.of(
+                        "liveness", Map.of("periodSeconds", 10, "failureThreshold", 3),
+                        "readiness", Map.of("periodSeconds", 10, "failureThreshold", 3)));
     }
 
     /**
@@ -176,8 +195,11 @@ class ProbesRenderTest {
         @TempDir
         Path dir;
 
-        private int run(String target, String mode, String ping, String info, String master) throws IOException, InterruptedException {
-            Map<String, String> scripts = Releases.overlay("prod").one(ConfigMap.class, "monitoring-redis").getData();
+        private int run(String target, String mode, String ping, String info, String master)
+                throws IOException, InterruptedException {
+            Map<String, String> scripts = Releases.overlay("prod")
+                    .one(ConfigMap.class, "monitoring-redis")
+                    .getData();
             for (String name : List.of("probe.sh", "common.sh")) {
                 Files.writeString(dir.resolve(name), scripts.get(name));
             }
@@ -196,7 +218,8 @@ class ProbesRenderTest {
                     exit 0
                     """);
             Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwxr-xr-x"));
-            ProcessBuilder pb = new ProcessBuilder("sh", dir.resolve("probe.sh").toString(), target, mode).redirectErrorStream(true);
+            ProcessBuilder pb = new ProcessBuilder("sh", dir.resolve("probe.sh").toString(), target, mode)
+                    .redirectErrorStream(true);
             Map<String, String> env = pb.environment();
             env.put("PATH", bin + ":" + System.getenv("PATH"));
             env.put("POD_NAME", "monitoring-redis-0");
@@ -213,15 +236,18 @@ class ProbesRenderTest {
         }
 
         @ParameterizedTest(name = "redis answering {0} ({1}): live exit {2}, ready exit {3}")
-        @CsvSource(delimiter = '|', value = {
-                "PONG | role:master | 0 | 0",
-                "PONG | role:slave master_link_status:up | 0 | 0",
-                "PONG | role:slave master_link_status:down | 0 | 1",
-                "LOADING Redis is loading the dataset in memory | role:slave | 0 | 1",
-                "MASTERDOWN Link with MASTER is down | role:slave master_link_status:down | 0 | 1",
-                "'' | '' | 1 | 1",
-        })
-        @DisplayName("Redis: a lost master or a load in progress is alive but not ready; only a silent process fails liveness")
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "PONG | role:master | 0 | 0",
+                    "PONG | role:slave master_link_status:up | 0 | 0",
+                    "PONG | role:slave master_link_status:down | 0 | 1",
+                    "LOADING Redis is loading the dataset in memory | role:slave | 0 | 1",
+                    "MASTERDOWN Link with MASTER is down | role:slave master_link_status:down | 0 | 1",
+                    "'' | '' | 1 | 1",
+                })
+        @DisplayName(
+                "Redis: a lost master or a load in progress is alive but not ready; only a silent process fails liveness")
         void redis(String ping, String info, int live, int ready) throws Exception {
             String infoLines = info.replace(' ', '\n');
             assertThat(run("redis", "live", ping, infoLines, "")).as("live").isEqualTo(live);
@@ -229,11 +255,13 @@ class ProbesRenderTest {
         }
 
         @ParameterizedTest(name = "sentinel answering {0}, master {1}: live exit {2}, ready exit {3}")
-        @CsvSource(delimiter = '|', value = {
-                "PONG | monitoring-redis-1.monitoring-redis-headless | 0 | 0",
-                "PONG | '' | 0 | 1",
-                "'' | '' | 1 | 1",
-        })
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "PONG | monitoring-redis-1.monitoring-redis-headless | 0 | 0",
+                    "PONG | '' | 0 | 1",
+                    "'' | '' | 1 | 1",
+                })
         @DisplayName("Sentinel: ready once it knows the master, alive whenever it answers")
         void sentinel(String ping, String master, int live, int ready) throws Exception {
             assertThat(run("sentinel", "live", ping, "", master)).as("live").isEqualTo(live);

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,8 @@ class PrometheusRenderTest {
     }
 
     private static JsonNode config(RenderedRelease release) throws Exception {
-        return YAML.readTree(release.one(ConfigMap.class, "monitoring-prometheus").getData().get("prometheus.yml"));
+        return YAML.readTree(
+                release.one(ConfigMap.class, "monitoring-prometheus").getData().get("prometheus.yml"));
     }
 
     @Nested
@@ -45,16 +47,19 @@ class PrometheusRenderTest {
         @DisplayName("runs two replicas as a StatefulSet with a Thanos sidecar in each pod")
         void twoReplicasWithSidecar() {
             assertThat(statefulSet(prod).getSpec().getReplicas()).isEqualTo(2);
-            assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("prometheus", "thanos-sidecar");
+            assertThat(pod.getContainers())
+                    .extracting(Container::getName)
+                    .containsExactly("prometheus", "thanos-sidecar");
         }
 
         @Test
         @DisplayName("turns local compaction off with 2h blocks and keeps 24h locally")
         void blockDurationsAndRetention() {
-            assertThat(prometheus.getArgs()).contains(
-                    "--storage.tsdb.min-block-duration=2h",
-                    "--storage.tsdb.max-block-duration=2h",
-                    "--storage.tsdb.retention.time=24h");
+            assertThat(prometheus.getArgs())
+                    .contains(
+                            "--storage.tsdb.min-block-duration=2h",
+                            "--storage.tsdb.max-block-duration=2h",
+                            "--storage.tsdb.retention.time=24h");
         }
 
         @Test
@@ -80,9 +85,11 @@ class PrometheusRenderTest {
         @DisplayName("sends alerts to every Alertmanager pod through the headless Service, without the replica label")
         void alertsEveryAlertmanager() throws Exception {
             JsonNode alerting = config(prod).path("alerting");
-            JsonNode sd = alerting.path("alertmanagers").get(0).path("dns_sd_configs").get(0);
+            JsonNode sd =
+                    alerting.path("alertmanagers").get(0).path("dns_sd_configs").get(0);
             assertThat(sd.path("type").asText()).isEqualTo("A");
-            assertThat(sd.path("names").get(0).asText()).isEqualTo("monitoring-alertmanager-headless.monitoring.svc.cluster.local");
+            assertThat(sd.path("names").get(0).asText())
+                    .isEqualTo("monitoring-alertmanager-headless.monitoring.svc.cluster.local");
             assertThat(sd.path("port").asInt()).isEqualTo(9093);
             JsonNode relabel = alerting.path("alert_relabel_configs").get(0);
             assertThat(relabel.path("action").asText()).isEqualTo("labeldrop");
@@ -93,16 +100,25 @@ class PrometheusRenderTest {
         @DisplayName("scrapes the stack's own pods and the cluster's nodes, kubelets and annotated workloads")
         void scrapeJobs() throws Exception {
             List<String> jobs = new ArrayList<>();
-            config(prod).path("scrape_configs").forEach(job -> jobs.add(job.path("job_name").asText()));
-            assertThat(jobs).containsExactly("ha-monitoring", "kubernetes-apiservers", "kubernetes-nodes",
-                    "kubernetes-cadvisor", "kubernetes-service-endpoints", "kubernetes-pods");
+            config(prod)
+                    .path("scrape_configs")
+                    .forEach(job -> jobs.add(job.path("job_name").asText()));
+            assertThat(jobs)
+                    .containsExactly(
+                            "ha-monitoring",
+                            "kubernetes-apiservers",
+                            "kubernetes-nodes",
+                            "kubernetes-cadvisor",
+                            "kubernetes-service-endpoints",
+                            "kubernetes-pods");
         }
 
         @Test
         @DisplayName("may discover nodes, pods, services and endpoint slices cluster-wide, read-only")
         void clusterRole() {
             ClusterRole role = prod.one(ClusterRole.class, "monitoring-monitoring-prometheus");
-            assertThat(role.getRules()).flatExtracting(PolicyRule::getResources)
+            assertThat(role.getRules())
+                    .flatExtracting(PolicyRule::getResources)
                     .contains("nodes", "nodes/metrics", "pods", "services", "endpointslices");
             assertThat(role.getRules()).flatExtracting(PolicyRule::getVerbs).containsOnly("get", "list", "watch");
             assertThat(pod.getAutomountServiceAccountToken()).isTrue();
@@ -113,14 +129,19 @@ class PrometheusRenderTest {
         void fastVolume() {
             var claim = statefulSet(prod).getSpec().getVolumeClaimTemplates().get(0);
             assertThat(claim.getSpec().getStorageClassName()).isEqualTo("monitoring-fast-ssd");
-            assertThat(claim.getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("100Gi"));
+            assertThat(claim.getSpec().getResources().getRequests().get("storage"))
+                    .isEqualTo(new Quantity("100Gi"));
         }
 
         @Test
         @DisplayName("requests 2 CPU / 8Gi and is limited to 4 CPU / 16Gi")
         void resources() {
-            assertThat(prometheus.getResources().getRequests()).containsEntry("cpu", new Quantity("2")).containsEntry("memory", new Quantity("8Gi"));
-            assertThat(prometheus.getResources().getLimits()).containsEntry("cpu", new Quantity("4")).containsEntry("memory", new Quantity("16Gi"));
+            assertThat(prometheus.getResources().getRequests())
+                    .containsEntry("cpu", new Quantity("2"))
+                    .containsEntry("memory", new Quantity("8Gi"));
+            assertThat(prometheus.getResources().getLimits())
+                    .containsEntry("cpu", new Quantity("4"))
+                    .containsEntry("memory", new Quantity("16Gi"));
         }
 
         @Test
@@ -129,14 +150,17 @@ class PrometheusRenderTest {
             PodDisruptionBudget pdb = prod.one(PodDisruptionBudget.class, "monitoring-prometheus");
             assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
             assertThat(pdb.getSpec().getSelector().getMatchLabels())
-                    .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("app.kubernetes.io/name", "prometheus", "app.kubernetes.io/instance", "monitoring"));
+                    .containsExactlyInAnyOrderEntriesOf(
+                            Map.of("app.kubernetes.io/name", "prometheus", "app.kubernetes.io/instance", "monitoring"));
         }
 
         @Test
         @DisplayName("points the sidecar at the object store Secret, not a ConfigMap")
         void sidecarObjectStore() {
             Container sidecar = Releases.container(pod, "thanos-sidecar");
-            assertThat(sidecar.getArgs()).contains("--objstore.config-file=/etc/thanos/objstore/objstore.yml", "--grpc-address=0.0.0.0:10901");
+            assertThat(sidecar.getArgs())
+                    .contains(
+                            "--objstore.config-file=/etc/thanos/objstore/objstore.yml", "--grpc-address=0.0.0.0:10901");
             assertThat(pod.getVolumes()).anySatisfy(v -> {
                 assertThat(v.getName()).isEqualTo("objstore");
                 assertThat(v.getSecret().getSecretName()).isEqualTo("thanos-objstore");
@@ -154,15 +178,19 @@ class PrometheusRenderTest {
         @DisplayName("runs one replica and therefore gets no PodDisruptionBudget")
         void noBudgetForOneReplica() {
             assertThat(statefulSet(dev).getSpec().getReplicas()).isEqualTo(1);
-            assertThat(dev.find(PodDisruptionBudget.class, "monitoring-prometheus")).isEmpty();
+            assertThat(dev.find(PodDisruptionBudget.class, "monitoring-prometheus"))
+                    .isEmpty();
         }
 
         @Test
-        @DisplayName("names its ephemeral StatefulSet apart from the persistent one, so turning persistence on replaces it")
+        @DisplayName(
+                "names its ephemeral StatefulSet apart from the persistent one, so turning persistence on replaces it")
         void ephemeralName() {
             assertThat(dev.find(StatefulSet.class, "monitoring-prometheus")).isEmpty();
-            assertThat(dev.find(StatefulSet.class, "monitoring-prometheus-ephemeral")).isPresent();
-            assertThat(statefulSet(Releases.overlay("prod")).getMetadata().getName()).isEqualTo("monitoring-prometheus");
+            assertThat(dev.find(StatefulSet.class, "monitoring-prometheus-ephemeral"))
+                    .isPresent();
+            assertThat(statefulSet(Releases.overlay("prod")).getMetadata().getName())
+                    .isEqualTo("monitoring-prometheus");
         }
 
         @Test

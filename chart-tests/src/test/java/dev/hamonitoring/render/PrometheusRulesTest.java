@@ -39,7 +39,8 @@ class PrometheusRulesTest {
     class Coverage {
 
         @Test
-        @DisplayName("every rendered alert has a firing and a not-firing case, every recording rule an expression test, and no test names a missing alert")
+        @DisplayName(
+                "every rendered alert has a firing and a not-firing case, every recording rule an expression test, and no test names a missing alert")
         void everyAlertTested() {
             ChartRules.Coverage coverage = ChartRules.coverage(ChartRules.testFiles());
             assertThat(coverage.gaps(prod)).isEmpty();
@@ -47,7 +48,8 @@ class PrometheusRulesTest {
         }
 
         @Test
-        @DisplayName("negative twin: an alert without cases, and a test of an alert that does not exist, are reported by name")
+        @DisplayName(
+                "negative twin: an alert without cases, and a test of an alert that does not exist, are reported by name")
         void gapsReported(@TempDir Path dir) throws IOException {
             Path test = dir.resolve("t.test.yaml");
             Files.writeString(test, """
@@ -64,12 +66,13 @@ class PrometheusRulesTest {
                           - {alert: HaTestUntested, expr: vector(1)}
                           - {record: "ha_test:untested", expr: vector(1)}
                     """;
-            assertThat(ChartRules.coverage(List.of(test)).gaps(rules)).containsExactlyInAnyOrder(
-                    "HaTestOnlyFiring: no promtool case in which it does not fire",
-                    "HaTestUntested: no promtool case in which it fires",
-                    "HaTestUntested: no promtool case in which it does not fire",
-                    "HaTestGone: tested, but no rendered alert has this name",
-                    "ha_test:untested: no promql_expr_test reads this recording rule");
+            assertThat(ChartRules.coverage(List.of(test)).gaps(rules))
+                    .containsExactlyInAnyOrder(
+                            "HaTestOnlyFiring: no promtool case in which it does not fire",
+                            "HaTestUntested: no promtool case in which it fires",
+                            "HaTestUntested: no promtool case in which it does not fire",
+                            "HaTestGone: tested, but no rendered alert has this name",
+                            "ha_test:untested: no promql_expr_test reads this recording rule");
         }
     }
 
@@ -82,13 +85,18 @@ class PrometheusRulesTest {
         void labelsAndSummary() {
             for (JsonNode rule : alertRules(prod)) {
                 String name = rule.path("alert").asText();
-                assertThat(rule.path("labels").path("severity").asText()).as(name).isIn(SEVERITIES);
-                assertThat(rule.path("annotations").path("summary").asText()).as(name).isNotBlank();
+                assertThat(rule.path("labels").path("severity").asText())
+                        .as(name)
+                        .isIn(SEVERITIES);
+                assertThat(rule.path("annotations").path("summary").asText())
+                        .as(name)
+                        .isNotBlank();
             }
         }
 
         @Test
-        @DisplayName("fires, in its promtool cases, with a component label to route on (Watchdog excepted: it is about the whole pipeline)")
+        @DisplayName(
+                "fires, in its promtool cases, with a component label to route on (Watchdog excepted: it is about the whole pipeline)")
         void componentLabel() throws IOException {
             int firing = 0;
             for (Path file : ChartRules.testFiles()) {
@@ -97,7 +105,12 @@ class PrometheusRulesTest {
                         for (JsonNode alert : c.path("exp_alerts")) {
                             firing++;
                             if (!c.path("alertname").asText().equals("Watchdog")) {
-                                assertThat(alert.path("exp_labels").path("component").asText()).as(file.getFileName() + " " + c.path("alertname").asText()).isNotBlank();
+                                assertThat(alert.path("exp_labels")
+                                                .path("component")
+                                                .asText())
+                                        .as(file.getFileName() + " "
+                                                + c.path("alertname").asText())
+                                        .isNotBlank();
                             }
                         }
                     }
@@ -107,17 +120,22 @@ class PrometheusRulesTest {
         }
 
         @Test
-        @DisplayName("links its own section of docs/runbooks.md, and the runbook has no section of an alert that does not exist")
+        @DisplayName(
+                "links its own section of docs/runbooks.md, and the runbook has no section of an alert that does not exist")
         void runbookSections() throws IOException {
             Set<String> anchors = anchors(Files.readString(RUNBOOKS));
             Set<String> expected = new LinkedHashSet<>();
             for (JsonNode rule : alertRules(prod)) {
                 String name = rule.path("alert").asText();
                 String anchor = name.toLowerCase(Locale.ROOT);
-                assertThat(rule.path("annotations").path("runbook_url").asText()).as(name).isEqualTo(RUNBOOK_URL + "#" + anchor);
+                assertThat(rule.path("annotations").path("runbook_url").asText())
+                        .as(name)
+                        .isEqualTo(RUNBOOK_URL + "#" + anchor);
                 expected.add(anchor);
             }
-            assertThat(anchors).as("alert sections (## headings) of " + RUNBOOKS).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(anchors)
+                    .as("alert sections (## headings) of " + RUNBOOKS)
+                    .containsExactlyInAnyOrderElementsOf(expected);
         }
 
         @Test
@@ -139,9 +157,15 @@ class PrometheusRulesTest {
         @Test
         @DisplayName("negative twin: a selector without the job matcher is found")
         void selectorCheckNotVacuous() {
-            assertThat(selectors("groups: [{name: g, rules: [{alert: A, expr: 'up{job=\"ha-monitoring\"} == 0 or up{pod=\"x\"} == 0'}]}]"))
-                    .containsExactly("up{job=\"ha-monitoring\"}", "up{pod=\"x\"}").filteredOn(PrometheusRulesTest::ownJob).hasSize(1);
-            assertThat(ownJob("up{job=\"kubernetes-pods\"}")).as("a job of the chart that no shipped rule reads").isTrue();
+            assertThat(
+                            selectors(
+                                    "groups: [{name: g, rules: [{alert: A, expr: 'up{job=\"ha-monitoring\"} == 0 or up{pod=\"x\"} == 0'}]}]"))
+                    .containsExactly("up{job=\"ha-monitoring\"}", "up{pod=\"x\"}")
+                    .filteredOn(PrometheusRulesTest::ownJob)
+                    .hasSize(1);
+            assertThat(ownJob("up{job=\"kubernetes-pods\"}"))
+                    .as("a job of the chart that no shipped rule reads")
+                    .isTrue();
             assertThat(ownJob("up{job=\"node-exporter\"}")).isFalse();
         }
     }
@@ -151,10 +175,19 @@ class PrometheusRulesTest {
     class Values {
 
         @Test
-        @DisplayName("the prod overlay renders one group per component, the chart's in a fixed order; dev and staging render the same rules")
+        @DisplayName(
+                "the prod overlay renders one group per component, the chart's in a fixed order; dev and staging render the same rules")
         void groups() {
-            assertThat(ChartRules.groups(prod).keySet()).containsExactly("ha-monitoring", "ha-monitoring-prometheus", "ha-monitoring-thanos",
-                    "ha-monitoring-alertmanager", "ha-monitoring-redis", "ha-monitoring-grafana", "ha-monitoring-loki", "ha-monitoring-kubernetes");
+            assertThat(ChartRules.groups(prod).keySet())
+                    .containsExactly(
+                            "ha-monitoring",
+                            "ha-monitoring-prometheus",
+                            "ha-monitoring-thanos",
+                            "ha-monitoring-alertmanager",
+                            "ha-monitoring-redis",
+                            "ha-monitoring-grafana",
+                            "ha-monitoring-loki",
+                            "ha-monitoring-kubernetes");
             assertThat(ChartRules.rulesFile(Releases.overlay("dev"))).isEqualTo(prod);
             assertThat(ChartRules.rulesFile(Releases.overlay("staging"))).isEqualTo(prod);
         }
@@ -169,18 +202,30 @@ class PrometheusRulesTest {
             assertThat(groups.get("my-team")).containsExactly("MyTeamQueueBacklog");
             assertThat(expr(tuned, "ThanosQueryHttpErrors")).contains("> 0.2").doesNotContain("> 0.05");
             assertThat(expr(prod, "ThanosQueryHttpErrors")).contains("> 0.05");
-            assertThat(expr(tuned, "ThanosSidecarNotUploading")).contains("> 6 * 3600").doesNotContain("> 4 * 3600");
-            assertThat(alertRules(tuned)).filteredOn(r -> !r.path("alert").asText().startsWith("MyTeam"))
-                    .allMatch(r -> r.path("annotations").path("runbook_url").asText().startsWith("https://wiki.example.com/monitoring/runbooks#"));
-            assertThat(alertRules(tuned)).filteredOn(r -> r.path("alert").asText().equals("MyTeamQueueBacklog"))
-                    .singleElement().satisfies(r -> assertThat(r.path("annotations").has("runbook_url")).as("user rules are kept as given").isFalse());
+            assertThat(expr(tuned, "ThanosSidecarNotUploading"))
+                    .contains("> 6 * 3600")
+                    .doesNotContain("> 4 * 3600");
+            assertThat(alertRules(tuned))
+                    .filteredOn(r -> !r.path("alert").asText().startsWith("MyTeam"))
+                    .allMatch(r -> r.path("annotations")
+                            .path("runbook_url")
+                            .asText()
+                            .startsWith("https://wiki.example.com/monitoring/runbooks#"));
+            assertThat(alertRules(tuned))
+                    .filteredOn(r -> r.path("alert").asText().equals("MyTeamQueueBacklog"))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.path("annotations").has("runbook_url"))
+                            .as("user rules are kept as given")
+                            .isFalse());
         }
 
         @Test
-        @DisplayName("the cluster group is rendered only while Prometheus scrapes the cluster (its jobs exist only then)")
+        @DisplayName(
+                "the cluster group is rendered only while Prometheus scrapes the cluster (its jobs exist only then)")
         void clusterGroupNeedsClusterScrape() {
             assertThat(ChartRules.groups(ChartRules.rulesFile(Releases.overlay("prod", "no-cluster-scrape"))))
-                    .doesNotContainKey("ha-monitoring-kubernetes").containsKey("ha-monitoring-thanos");
+                    .doesNotContainKey("ha-monitoring-kubernetes")
+                    .containsKey("ha-monitoring-thanos");
             assertThat(ChartRules.groups(prod)).containsKey("ha-monitoring-kubernetes");
         }
 
@@ -195,7 +240,8 @@ class PrometheusRulesTest {
 
     /** The chart's own job, or one of the cluster jobs it renders with scrapeCluster. */
     static boolean ownJob(String selector) {
-        return selector.matches(".*job=\"(ha-monitoring|kubernetes-(apiservers|nodes|cadvisor|service-endpoints|pods))\".*");
+        return selector.matches(
+                ".*job=\"(ha-monitoring|kubernetes-(apiservers|nodes|cadvisor|service-endpoints|pods))\".*");
     }
 
     static List<JsonNode> alertRules(String rulesYaml) {
@@ -203,7 +249,12 @@ class PrometheusRulesTest {
     }
 
     static String expr(String rulesYaml, String alert) {
-        return alertRules(rulesYaml).stream().filter(r -> r.path("alert").asText().equals(alert)).findFirst().orElseThrow().path("expr").asText();
+        return alertRules(rulesYaml).stream()
+                .filter(r -> r.path("alert").asText().equals(alert))
+                .findFirst()
+                .orElseThrow()
+                .path("expr")
+                .asText();
     }
 
     /** The metric selectors of every rule's expression. */

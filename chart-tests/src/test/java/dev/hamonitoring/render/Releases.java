@@ -1,6 +1,5 @@
 package dev.hamonitoring.render;
 
-import dev.hamonitoring.render.PodTemplates;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -21,8 +20,7 @@ final class Releases {
 
     private static final Map<List<String>, RenderedRelease> CACHE = new ConcurrentHashMap<>();
 
-    private Releases() {
-    }
+    private Releases() {}
 
     /** The chart rendered with an overlay (dev, staging, prod) and extra test values files. */
     static RenderedRelease overlay(String environment, String... extraValues) {
@@ -34,8 +32,8 @@ final class Releases {
 
     /** The render request behind {@link #overlay}, for tests that add --set values or expect failure. */
     static HelmRender render(String environment, String... extraValues) {
-        HelmRender render = HelmRender.chart(ProjectPaths.umbrellaChart())
-                .valuesFile(ProjectPaths.environment(environment));
+        HelmRender render =
+                HelmRender.chart(ProjectPaths.umbrellaChart()).valuesFile(ProjectPaths.environment(environment));
         for (String name : extraValues) {
             render = render.valuesFile(testValues(name));
         }
@@ -44,13 +42,16 @@ final class Releases {
 
     /** A values file of the render tests: chart-tests/src/test/resources/values/NAME.yaml. */
     static Path testValues(String name) {
-        return ProjectPaths.root().resolve("chart-tests/src/test/resources/values").resolve(name + ".yaml");
+        return ProjectPaths.root()
+                .resolve("chart-tests/src/test/resources/values")
+                .resolve(name + ".yaml");
     }
 
     /** The pod template of a workload, or a failure naming it. */
     static PodTemplateSpec podTemplate(HasMetadata workload) {
-        return PodTemplates.of(workload).orElseThrow(() -> new IllegalArgumentException(
-                workload.getKind() + " " + workload.getMetadata().getName() + " has no pod template"));
+        return PodTemplates.of(workload)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        workload.getKind() + " " + workload.getMetadata().getName() + " has no pod template"));
     }
 
     /** The pod template spec of a workload. */
@@ -79,7 +80,8 @@ final class Releases {
         return spec.getContainers().stream()
                 .filter(c -> c.getName().equals(name))
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("no container " + name + " in " + spec.getContainers().stream().map(Container::getName).toList()));
+                .orElseThrow(() -> new AssertionError("no container " + name + " in "
+                        + spec.getContainers().stream().map(Container::getName).toList()));
     }
 
     /** Every StatefulSet and Deployment of a render. */

@@ -28,7 +28,8 @@ class RenderTimeTest {
         }
         Collections.sort(millis);
         long median = millis.get(RENDERS / 2);
-        System.out.printf("prod overlay: %d objects, render median %d ms over %d renders (min %d, max %d)%n",
+        System.out.printf(
+                "prod overlay: %d objects, render median %d ms over %d renders (min %d, max %d)%n",
                 objects, median, RENDERS, millis.get(0), millis.get(RENDERS - 1));
         assertThat(median).isLessThan(5_000);
     }

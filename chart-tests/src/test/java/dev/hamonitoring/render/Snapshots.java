@@ -75,7 +75,8 @@ public final class Snapshots {
     /** The file a snapshot name maps to. */
     public Path file(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("Snapshot names are file names without extension ([A-Za-z0-9._-]), got: " + name);
+            throw new IllegalArgumentException(
+                    "Snapshot names are file names without extension ([A-Za-z0-9._-]), got: " + name);
         }
         return directory.resolve(name + ".yaml");
     }
@@ -126,7 +127,8 @@ public final class Snapshots {
             prefix++;
         }
         int suffix = 0;
-        while (suffix < a.size() - prefix && suffix < b.size() - prefix
+        while (suffix < a.size() - prefix
+                && suffix < b.size() - prefix
                 && a.get(a.size() - 1 - suffix).equals(b.get(b.size() - 1 - suffix))) {
             suffix++;
         }
@@ -137,10 +139,21 @@ public final class Snapshots {
         int bTail = Math.min(b.size(), bEnd + CONTEXT);
 
         StringBuilder out = new StringBuilder()
-                .append("--- ").append(fileName).append(" (snapshot)\n")
-                .append("+++ ").append(fileName).append(" (rendered)\n")
-                .append("@@ -").append(start + 1).append(',').append(aTail - start)
-                .append(" +").append(start + 1).append(',').append(bTail - start).append(" @@\n");
+                .append("--- ")
+                .append(fileName)
+                .append(" (snapshot)\n")
+                .append("+++ ")
+                .append(fileName)
+                .append(" (rendered)\n")
+                .append("@@ -")
+                .append(start + 1)
+                .append(',')
+                .append(aTail - start)
+                .append(" +")
+                .append(start + 1)
+                .append(',')
+                .append(bTail - start)
+                .append(" @@\n");
         for (int i = start; i < prefix; i++) {
             out.append(' ').append(a.get(i)).append('\n');
         }

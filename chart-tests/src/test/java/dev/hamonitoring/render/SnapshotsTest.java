@@ -122,7 +122,8 @@ class SnapshotsTest {
             }
             String diff = Snapshots.diff("x.yaml", "a\nb\n", "a\n" + many + "b\n");
 
-            assertThat(diff).startsWith("--- x.yaml (snapshot)\n+++ x.yaml (rendered)\n@@ -1,2 +1,52 @@\n a\n+line 0\n")
+            assertThat(diff)
+                    .startsWith("--- x.yaml (snapshot)\n+++ x.yaml (rendered)\n@@ -1,2 +1,52 @@\n a\n+line 0\n")
                     .contains("+line 39\n+... 10 more lines\n b\n")
                     .doesNotContain("line 40");
         }
@@ -130,7 +131,8 @@ class SnapshotsTest {
         @Test
         @DisplayName("explains a difference that is only a trailing newline")
         void trailingNewline() {
-            assertThat(Snapshots.diff("x.yaml", "a\n", "a")).endsWith("(only the line endings at the end of the file differ)\n");
+            assertThat(Snapshots.diff("x.yaml", "a\n", "a"))
+                    .endsWith("(only the line endings at the end of the file differ)\n");
         }
     }
 
@@ -147,12 +149,14 @@ class SnapshotsTest {
     class FixtureChart {
 
         /** The fixture's own snapshots, apart from the real chart's. */
-        private final Path fixtureSnapshots = ProjectPaths.root().resolve("chart-tests/src/test/resources/fixtures/tiny-chart-snapshots");
+        private final Path fixtureSnapshots =
+                ProjectPaths.root().resolve("chart-tests/src/test/resources/fixtures/tiny-chart-snapshots");
 
         @Test
         @DisplayName("match the committed prod render")
         void matchesCommitted() {
-            RenderedRelease prod = TinyChart.render().valuesFile(TinyChart.environment("prod")).render();
+            RenderedRelease prod =
+                    TinyChart.render().valuesFile(TinyChart.environment("prod")).render();
 
             Snapshots.in(fixtureSnapshots).updating(false).check("prod", prod.manifest());
         }
@@ -160,9 +164,11 @@ class SnapshotsTest {
         @Test
         @DisplayName("do not match the dev render")
         void devDiffers() {
-            RenderedRelease dev = TinyChart.render().valuesFile(TinyChart.environment("dev")).render();
+            RenderedRelease dev =
+                    TinyChart.render().valuesFile(TinyChart.environment("dev")).render();
 
-            assertThatThrownBy(() -> Snapshots.in(fixtureSnapshots).updating(false).check("prod", dev.manifest()))
+            assertThatThrownBy(
+                            () -> Snapshots.in(fixtureSnapshots).updating(false).check("prod", dev.manifest()))
                     .isInstanceOf(AssertionError.class);
         }
     }

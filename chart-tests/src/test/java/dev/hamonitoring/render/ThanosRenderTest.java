@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -20,7 +21,7 @@ class ThanosRenderTest {
 
     private final RenderedRelease prod = Releases.overlay("prod");
 
-    private static Container only(RenderedRelease release, Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind, String name) {
+    private static Container only(RenderedRelease release, Class<? extends HasMetadata> kind, String name) {
         return Releases.podSpec(release.one(kind, name)).getContainers().get(0);
     }
 
@@ -29,7 +30,8 @@ class ThanosRenderTest {
     class Query {
 
         private final Deployment query = prod.one(Deployment.class, "monitoring-thanos-query");
-        private final List<String> args = only(prod, Deployment.class, "monitoring-thanos-query").getArgs();
+        private final List<String> args =
+                only(prod, Deployment.class, "monitoring-thanos-query").getArgs();
 
         @Test
         @DisplayName("runs three replicas")
@@ -40,7 +42,8 @@ class ThanosRenderTest {
         @Test
         @DisplayName("deduplicates on exactly the label that differs between Prometheus replicas")
         void replicaLabel() {
-            assertThat(args).filteredOn(a -> a.startsWith("--query.replica-label="))
+            assertThat(args)
+                    .filteredOn(a -> a.startsWith("--query.replica-label="))
                     .containsExactly("--query.replica-label=prometheus_replica");
         }
 
@@ -48,9 +51,15 @@ class ThanosRenderTest {
         @DisplayName("follows a changed replica label everywhere it is used")
         void replicaLabelFollowsGlobal() {
             RenderedRelease renamed = Releases.overlay("prod", "replica-label-renamed");
-            assertThat(only(renamed, Deployment.class, "monitoring-thanos-query").getArgs()).contains("--query.replica-label=replica");
-            assertThat(only(renamed, StatefulSet.class, "monitoring-thanos-compactor").getArgs()).contains("--deduplication.replica-label=replica");
-            assertThat(renamed.one(ConfigMap.class, "monitoring-prometheus").getData().get("prometheus.yml"))
+            assertThat(only(renamed, Deployment.class, "monitoring-thanos-query")
+                            .getArgs())
+                    .contains("--query.replica-label=replica");
+            assertThat(only(renamed, StatefulSet.class, "monitoring-thanos-compactor")
+                            .getArgs())
+                    .contains("--deduplication.replica-label=replica");
+            assertThat(renamed.one(ConfigMap.class, "monitoring-prometheus")
+                            .getData()
+                            .get("prometheus.yml"))
                     .contains("replica: ${POD_NAME}")
                     .doesNotContain("prometheus_replica");
         }
@@ -58,22 +67,28 @@ class ThanosRenderTest {
         @Test
         @DisplayName("finds sidecars and store gateways through the gRPC SRV records of headless Services")
         void endpoints() {
-            assertThat(args).filteredOn(a -> a.startsWith("--endpoint=")).containsExactly(
-                    "--endpoint=dnssrv+_grpc._tcp.monitoring-prometheus-headless.monitoring.svc.cluster.local",
-                    "--endpoint=dnssrv+_grpc._tcp.monitoring-thanos-store-headless.monitoring.svc.cluster.local");
+            assertThat(args)
+                    .filteredOn(a -> a.startsWith("--endpoint="))
+                    .containsExactly(
+                            "--endpoint=dnssrv+_grpc._tcp.monitoring-prometheus-headless.monitoring.svc.cluster.local",
+                            "--endpoint=dnssrv+_grpc._tcp.monitoring-thanos-store-headless.monitoring.svc.cluster.local");
             assertThat(args).noneMatch(a -> a.startsWith("--store="));
             for (String name : List.of("monitoring-prometheus-headless", "monitoring-thanos-store-headless")) {
                 Service service = prod.one(Service.class, name);
                 assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
-                assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName).contains("grpc");
+                assertThat(service.getSpec().getPorts())
+                        .extracting(ServicePort::getName)
+                        .contains("grpc");
             }
         }
 
         @Test
         @DisplayName("sits behind a query frontend that forwards to it")
         void frontend() {
-            assertThat(only(prod, Deployment.class, "monitoring-thanos-query-frontend").getArgs())
-                    .contains("--query-frontend.downstream-url=http://monitoring-thanos-query.monitoring.svc.cluster.local:10902");
+            assertThat(only(prod, Deployment.class, "monitoring-thanos-query-frontend")
+                            .getArgs())
+                    .contains(
+                            "--query-frontend.downstream-url=http://monitoring-thanos-query.monitoring.svc.cluster.local:10902");
         }
     }
 
@@ -87,7 +102,12 @@ class ThanosRenderTest {
         @DisplayName("runs two replicas with index cache, chunk pool and a volume")
         void sized() {
             assertThat(store.getSpec().getReplicas()).isEqualTo(2);
-            assertThat(store.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+            assertThat(store.getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getArgs())
                     .contains("--index-cache-size=500MB", "--chunk-pool-size=2GB");
             assertThat(store.getSpec().getVolumeClaimTemplates()).hasSize(1);
         }
@@ -108,21 +128,38 @@ class ThanosRenderTest {
         @Test
         @DisplayName("keeps raw data 30d, 5m downsamples 90d and 1h downsamples 1y")
         void retention() {
-            assertThat(compactor.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains(
-                    "--retention.resolution-raw=30d", "--retention.resolution-5m=90d", "--retention.resolution-1h=1y");
+            assertThat(compactor
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getArgs())
+                    .contains(
+                            "--retention.resolution-raw=30d",
+                            "--retention.resolution-5m=90d",
+                            "--retention.resolution-1h=1y");
         }
 
         @Test
         @DisplayName("deduplicates offline on the replica label")
         void offlineDedup() {
-            assertThat(compactor.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains(
-                    "--deduplication.replica-label=prometheus_replica", "--deduplication.func=penalty");
+            assertThat(compactor
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getArgs())
+                    .contains("--deduplication.replica-label=prometheus_replica", "--deduplication.func=penalty");
         }
 
         @Test
         @DisplayName("refuses two replicas")
         void refusesTwo() {
-            assertThatThrownBy(() -> Releases.render("prod").set("thanos.compactor.replicas", "2").render())
+            assertThatThrownBy(() -> Releases.render("prod")
+                            .set("thanos.compactor.replicas", "2")
+                            .render())
                     .isInstanceOf(ChartRenderException.class)
                     .hasMessageContaining("thanos.compactor.replicas");
         }
@@ -135,7 +172,8 @@ class ThanosRenderTest {
         @Test
         @DisplayName("uses an existing Secret by name and renders none itself")
         void existingSecret() {
-            assertThat(prod.all(Secret.class)).extracting(s -> s.getMetadata().getName())
+            assertThat(prod.all(Secret.class))
+                    .extracting(s -> s.getMetadata().getName())
                     .doesNotContain("monitoring-thanos-objstore");
         }
 
@@ -145,9 +183,13 @@ class ThanosRenderTest {
             RenderedRelease release = Releases.overlay("prod", "objstore-inline");
             Secret secret = release.one(Secret.class, "monitoring-thanos-objstore");
             assertThat(secret.getStringData().get("objstore.yml")).contains("type: S3", "bucket: metrics");
-            assertThat(release.all(ConfigMap.class)).noneMatch(cm -> String.valueOf(cm.getData()).contains("secret_key"));
-            assertThat(Releases.podSpec(release.one(StatefulSet.class, "monitoring-prometheus")).getVolumes())
-                    .anySatisfy(v -> assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName()).isEqualTo("monitoring-thanos-objstore"));
+            assertThat(release.all(ConfigMap.class))
+                    .noneMatch(cm -> String.valueOf(cm.getData()).contains("secret_key"));
+            assertThat(Releases.podSpec(release.one(StatefulSet.class, "monitoring-prometheus"))
+                            .getVolumes())
+                    .anySatisfy(v -> assertThat(
+                                    v.getSecret() == null ? null : v.getSecret().getSecretName())
+                            .isEqualTo("monitoring-thanos-objstore"));
         }
     }
 }

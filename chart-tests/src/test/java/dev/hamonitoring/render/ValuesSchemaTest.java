@@ -19,25 +19,29 @@ class ValuesSchemaTest {
     @Test
     @DisplayName("describes every key and closes every object of ours")
     void disciplined() {
-        assertThat(SchemaDiscipline.check(SchemaDocuments.readYaml(ProjectPaths.valuesSchemaSource()))).isEmpty();
+        assertThat(SchemaDiscipline.check(SchemaDocuments.readYaml(ProjectPaths.valuesSchemaSource())))
+                .isEmpty();
     }
 
     @Test
     @DisplayName("declares every key of values.yaml, and values.yaml gives every declared key a default")
     void consistentWithValues() {
-        assertThat(SchemaValuesConsistency.check(ProjectPaths.valuesSchemaSource(), ProjectPaths.chartValues())).isEmpty();
+        assertThat(SchemaValuesConsistency.check(ProjectPaths.valuesSchemaSource(), ProjectPaths.chartValues()))
+                .isEmpty();
     }
 
     @Test
     @DisplayName("is the JSON the chart carries in git (generated from the YAML source and committed)")
     void generatedCopyIsCurrent() throws IOException {
-        assertThat(Files.readString(ProjectPaths.valuesSchemaJson())).isEqualTo(SchemaGenerator.toJson(ProjectPaths.valuesSchemaSource()));
+        assertThat(Files.readString(ProjectPaths.valuesSchemaJson()))
+                .isEqualTo(SchemaGenerator.toJson(ProjectPaths.valuesSchemaSource()));
     }
 
     @Test
     @DisplayName("makes Helm reject an unknown key with its path")
     void rejectsUnknownKey() {
-        assertThatThrownBy(() -> Releases.render("prod").set("prometheus.replica", "3").render())
+        assertThatThrownBy(() ->
+                        Releases.render("prod").set("prometheus.replica", "3").render())
                 .isInstanceOf(ChartRenderException.class)
                 .hasMessageContaining("at '/prometheus': additional properties 'replica' not allowed");
     }
@@ -45,7 +49,8 @@ class ValuesSchemaTest {
     @Test
     @DisplayName("makes the chart directory itself, as a git checkout has it, refuse a mistyped value with its path")
     void checkoutRefusesWrongType() {
-        HelmRender checkout = HelmRender.chart(ProjectPaths.umbrellaChart()).valuesFile(ProjectPaths.environment("prod"));
+        HelmRender checkout =
+                HelmRender.chart(ProjectPaths.umbrellaChart()).valuesFile(ProjectPaths.environment("prod"));
         assertThatThrownBy(() -> checkout.set("prometheus.replicas", "two").render())
                 .isInstanceOf(ChartRenderException.class)
                 .hasMessageContaining("/prometheus/replicas");

@@ -58,8 +58,9 @@ public final class ChartSource {
         }
         boolean looksLikePath = spec.startsWith(".") || spec.startsWith("/") || spec.endsWith(".tgz");
         if (Files.exists(path) || looksLikePath || !spec.contains("/")) {
-            throw new IllegalArgumentException("--chart " + spec + " is neither a chart directory (with Chart.yaml), a chart"
-                    + " package (.tgz) nor a repository chart (repo/chart or repo/chart@version)");
+            throw new IllegalArgumentException(
+                    "--chart " + spec + " is neither a chart directory (with Chart.yaml), a chart"
+                            + " package (.tgz) nor a repository chart (repo/chart or repo/chart@version)");
         }
         HelmRender.fromRepository(spec); // validates the form, naming spec
         return new ChartSource(spec, null, spec, repositoryConfig);
@@ -80,8 +81,11 @@ public final class ChartSource {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
-                    .map(n -> n.substring(0, n.length() - ".yaml".length())).sorted().collect(Collectors.toList());
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml"))
+                    .map(n -> n.substring(0, n.length() - ".yaml".length()))
+                    .sorted()
+                    .collect(Collectors.toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -89,12 +93,16 @@ public final class ChartSource {
 
     /** environments/NAME.yaml of a local chart, if it ships one. */
     public Optional<Path> environment(String name) {
-        return environments().contains(name) ? Optional.of(directory.resolve("environments/" + name + ".yaml")) : Optional.empty();
+        return environments().contains(name)
+                ? Optional.of(directory.resolve("environments/" + name + ".yaml"))
+                : Optional.empty();
     }
 
     /** The chart's values.yaml; an empty object for a repository chart (its defaults are not read). */
     public JsonNode defaultValues() {
-        return directory == null ? JsonNodeFactory.instance.objectNode() : ValuesFiles.read(directory.resolve("values.yaml"));
+        return directory == null
+                ? JsonNodeFactory.instance.objectNode()
+                : ValuesFiles.read(directory.resolve("values.yaml"));
     }
 
     /** A render of this chart with its defaults. */

@@ -52,7 +52,9 @@ public final class ExternalNames {
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-                if ("existingSecret".equals(e.getKey()) && e.getValue().isTextual() && !e.getValue().asText().isBlank()) {
+                if ("existingSecret".equals(e.getKey())
+                        && e.getValue().isTextual()
+                        && !e.getValue().asText().isBlank()) {
                     out.put("Secret/" + e.getValue().asText(), "values " + child);
                 } else {
                     collect(e.getValue(), child, out);

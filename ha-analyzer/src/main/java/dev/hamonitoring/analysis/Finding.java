@@ -27,6 +27,7 @@ public record Finding(String check, Severity severity, String kind, String name,
 
     @Override
     public String toString() {
-        return "[" + severity + "] " + check + " " + object() + ": " + message + (fix == null || fix.isEmpty() ? "" : " Fix: " + fix);
+        return "[" + severity + "] " + check + " " + object() + ": " + message
+                + (fix == null || fix.isEmpty() ? "" : " Fix: " + fix);
     }
 }

@@ -108,21 +108,48 @@ public final class HaAnalysis {
         List<HaReport.Component> components = new ArrayList<>();
         for (FailureAnalysis.WorkloadSurvival r : failures.sorted()) {
             Workload w = r.workload();
-            String placement = !r.ineligibleReason().isEmpty() ? r.ineligibleReason()
+            String placement = !r.ineligibleReason().isEmpty()
+                    ? r.ineligibleReason()
                     : r.pending() > 0 ? r.pending() + " pending: " + r.pendingReason() : "";
-            components.add(new HaReport.Component(w.component(), w.ref(), w.replicas(), w.surge(), r.needs().running(), r.needs().why(),
-                    r.eligibleNodes(), r.eligibleZones(), placement, r.pending(), budget(context.stack(), w),
-                    survival(r.nodeLoss()), survival(r.zoneLoss())));
+            components.add(new HaReport.Component(
+                    w.component(),
+                    w.ref(),
+                    w.replicas(),
+                    w.surge(),
+                    r.needs().running(),
+                    r.needs().why(),
+                    r.eligibleNodes(),
+                    r.eligibleZones(),
+                    placement,
+                    r.pending(),
+                    budget(context.stack(), w),
+                    survival(r.nodeLoss()),
+                    survival(r.zoneLoss())));
         }
         List<HaReport.ExternalPeer> peers = new ArrayList<>();
         for (NetworkAudit.Allowance a : context.networkAudit().external()) {
-            peers.add(new HaReport.ExternalPeer(a.workload().component(), a.direction(), a.need(), a.peer(), a.ports(),
+            peers.add(new HaReport.ExternalPeer(
+                    a.workload().component(),
+                    a.direction(),
+                    a.need(),
+                    a.peer(),
+                    a.ports(),
                     a.policy() + " " + a.direction().toLowerCase(Locale.ROOT) + " rule #" + a.rule()));
         }
-        return new HaReport(overlay, release, namespace, topology.describe(), checks.stream().map(HaCheck::id).toList(),
-                List.copyOf(components), failures.survivesAnyNode(), failures.survivesAnyZone(), List.copyOf(peers),
-                context.networkAudit().notAdmitted().stream().map(n -> n.workload().component() + ": " + n.kind().title() + " ("
-                        + n.why() + ") are admitted by no NetworkPolicy rule").toList(),
+        return new HaReport(
+                overlay,
+                release,
+                namespace,
+                topology.describe(),
+                checks.stream().map(HaCheck::id).toList(),
+                List.copyOf(components),
+                failures.survivesAnyNode(),
+                failures.survivesAnyZone(),
+                List.copyOf(peers),
+                context.networkAudit().notAdmitted().stream()
+                        .map(n -> n.workload().component() + ": " + n.kind().title() + " (" + n.why()
+                                + ") are admitted by no NetworkPolicy rule")
+                        .toList(),
                 context.graph().unresolved(),
                 List.copyOf(findings));
     }
@@ -133,14 +160,18 @@ public final class HaAnalysis {
 
     private static String budget(StackModel stack, Workload w) {
         if (w.kind() == WorkloadKind.CLUSTER) {
-            return stack.postgresClusters().stream().filter(c -> c.name().equals(w.name())).findFirst()
-                    .map(CloudNativePg::pdbDescription).orElse("none");
+            return stack.postgresClusters().stream()
+                    .filter(c -> c.name().equals(w.name()))
+                    .findFirst()
+                    .map(CloudNativePg::pdbDescription)
+                    .orElse("none");
         }
         List<String> budgets = new ArrayList<>();
         for (PodDisruptionBudget pdb : stack.pdbs()) {
             if (Labels.matches(pdb.getSpec().getSelector(), w.representative().labels())) {
                 DisruptionBudgetsCheck.Budget b = DisruptionBudgetsCheck.budget(pdb, w.replicas());
-                budgets.add(b.rule() + " (" + b.allowed() + (b.allowed() == 1 ? " disruption" : " disruptions") + " allowed)");
+                budgets.add(b.rule() + " (" + b.allowed() + (b.allowed() == 1 ? " disruption" : " disruptions")
+                        + " allowed)");
             }
         }
         return budgets.isEmpty() ? "none" : String.join("; ", budgets);

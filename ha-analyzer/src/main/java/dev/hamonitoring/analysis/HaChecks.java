@@ -33,8 +33,7 @@ public final class HaChecks {
             new NetworkPoliciesCheck(),
             new FailureDomainsCheck());
 
-    private HaChecks() {
-    }
+    private HaChecks() {}
 
     public static List<HaCheck> all() {
         return ALL;

@@ -20,10 +20,19 @@ import java.util.List;
  * @param unresolvedAddresses addresses in the programs' configuration that lead to nothing in the render
  * @param findings broken invariants (empty: the report passes)
  */
-public record HaReport(String overlay, String release, String namespace, String topology, List<String> checks,
-                       List<Component> components, boolean survivesAnyNode, boolean survivesAnyZone,
-                       List<ExternalPeer> externalPeers, List<String> notAdmitted, List<String> unresolvedAddresses,
-                       List<Finding> findings) {
+public record HaReport(
+        String overlay,
+        String release,
+        String namespace,
+        String topology,
+        List<String> checks,
+        List<Component> components,
+        boolean survivesAnyNode,
+        boolean survivesAnyZone,
+        List<ExternalPeer> externalPeers,
+        List<String> notAdmitted,
+        List<String> unresolvedAddresses,
+        List<Finding> findings) {
 
     /**
      * One workload.
@@ -42,10 +51,20 @@ public record HaReport(String overlay, String release, String namespace, String 
      * @param nodeLoss worst single node loss
      * @param zoneLoss worst single zone loss
      */
-    public record Component(String component, String workload, int replicas, int surge, int needs, String needsWhy,
-                            List<String> eligibleNodes, List<String> eligibleZones, String placement, int pending,
-                            String disruptionBudget, Survival nodeLoss, Survival zoneLoss) {
-    }
+    public record Component(
+            String component,
+            String workload,
+            int replicas,
+            int surge,
+            int needs,
+            String needsWhy,
+            List<String> eligibleNodes,
+            List<String> eligibleZones,
+            String placement,
+            int pending,
+            String disruptionBudget,
+            Survival nodeLoss,
+            Survival zoneLoss) {}
 
     /**
      * The worst loss of one kind.
@@ -55,8 +74,7 @@ public record HaReport(String overlay, String release, String namespace, String 
      * @param remaining replicas left running
      * @param reason why not (empty when it survives)
      */
-    public record Survival(boolean survives, String domain, int remaining, String reason) {
-    }
+    public record Survival(boolean survives, String domain, int remaining, String reason) {}
 
     /**
      * A NetworkPolicy rule towards a peer outside the release that a component is declared to need.
@@ -68,8 +86,8 @@ public record HaReport(String overlay, String release, String namespace, String 
      * @param ports the rule's ports
      * @param rule policy name and rule number
      */
-    public record ExternalPeer(String component, String direction, String need, String peer, String ports, String rule) {
-    }
+    public record ExternalPeer(
+            String component, String direction, String need, String peer, String ports, String rule) {}
 
     public boolean passed() {
         return findings.isEmpty();

@@ -76,8 +76,7 @@ public final class HaReportCommand {
 
     private static final String INSTANCE_LABEL = "app.kubernetes.io/instance";
 
-    private HaReportCommand() {
-    }
+    private HaReportCommand() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.in, System.out, System.err));
@@ -105,8 +104,10 @@ public final class HaReportCommand {
         try {
             report = options.manifest != null ? analyseManifest(options, in) : analyse(options);
         } catch (ChartRenderException e) {
-            err.println(options.manifest != null ? "ha-report: the manifest cannot be read as Kubernetes objects:"
-                    : "ha-report: the chart does not render:");
+            err.println(
+                    options.manifest != null
+                            ? "ha-report: the manifest cannot be read as Kubernetes objects:"
+                            : "ha-report: the chart does not render:");
             err.println(e.helmError());
             return ERROR;
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
@@ -115,7 +116,9 @@ public final class HaReportCommand {
         }
         if (options.json) {
             try {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+                out.println(new ObjectMapper()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(report));
             } catch (JsonProcessingException e) {
                 err.println("ha-report: cannot write JSON: " + e.getMessage());
                 return ERROR;
@@ -127,7 +130,8 @@ public final class HaReportCommand {
     }
 
     static HaReport analyse(Options options) {
-        ChartSource chart = options.chart == null ? checkoutChart() : ChartSource.of(options.chart, options.repositoryConfig);
+        ChartSource chart =
+                options.chart == null ? checkoutChart() : ChartSource.of(options.chart, options.repositoryConfig);
         Overlay overlay;
         if (options.overlay != null) {
             overlay = Overlay.of(chart, options.overlay);
@@ -144,8 +148,10 @@ public final class HaReportCommand {
         RenderedRelease rendered = overlay.render(release, namespace);
         NodePool valuesPool = chart.directory().isPresent() ? overlay.pool() : NodePool.fromRelease(rendered.objects());
         return analysis(options, rendered, release, namespace, overlay.externals(), valuesPool)
-                .overlay(chart.directory().isPresent() && options.chart == null ? overlay.label()
-                        : overlay.label() + " of " + chart.label())
+                .overlay(
+                        chart.directory().isPresent() && options.chart == null
+                                ? overlay.label()
+                                : overlay.label() + " of " + chart.label())
                 .run();
     }
 
@@ -161,9 +167,16 @@ public final class HaReportCommand {
         if (rendered.objects().isEmpty()) {
             throw new IllegalArgumentException(label + " holds no Kubernetes object");
         }
-        String release = options.release != null ? options.release : mostCommon(rendered,
-                o -> o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(INSTANCE_LABEL), "monitoring");
-        String namespace = options.namespace != null ? options.namespace
+        String release = options.release != null
+                ? options.release
+                : mostCommon(
+                        rendered,
+                        o -> o.getMetadata().getLabels() == null
+                                ? null
+                                : o.getMetadata().getLabels().get(INSTANCE_LABEL),
+                        "monitoring");
+        String namespace = options.namespace != null
+                ? options.namespace
                 : mostCommon(rendered, o -> o.getMetadata().getNamespace(), "monitoring");
         JsonNode values = JsonNodeFactory.instance.objectNode();
         for (Path file : options.values) {
@@ -172,20 +185,31 @@ public final class HaReportCommand {
             }
             values = ValuesFiles.merge(values, ValuesFiles.read(file));
         }
-        return analysis(options, rendered, release, namespace, ExternalNames.fromValues(values),
-                NodePool.fromRelease(rendered.objects()))
+        return analysis(
+                        options,
+                        rendered,
+                        release,
+                        namespace,
+                        ExternalNames.fromValues(values),
+                        NodePool.fromRelease(rendered.objects()))
                 .overlay(label)
                 .run();
     }
 
-    private static HaAnalysis analysis(Options options, RenderedRelease rendered, String release, String namespace,
-                                       ExternalNames declared, NodePool overlayPool) {
+    private static HaAnalysis analysis(
+            Options options,
+            RenderedRelease rendered,
+            String release,
+            String namespace,
+            ExternalNames declared,
+            NodePool overlayPool) {
         NodePool pool = switch (options.pool) {
             case "overlay" -> overlayPool;
             case "none" -> NodePool.none();
             default -> NodePool.parse(options.pool);
         };
-        Topology topology = Topology.isPreset(options.topology) ? Topology.preset(options.topology, pool)
+        Topology topology = Topology.isPreset(options.topology)
+                ? Topology.preset(options.topology, pool)
                 : loadTopology(options.topology);
         ExternalNames externals = declared.plus(ExternalNames.of("--external", options.external));
         for (Path file : options.externalFiles) {
@@ -203,8 +227,10 @@ public final class HaReportCommand {
         try {
             return ChartSource.checkout();
         } catch (IllegalStateException e) {
-            throw new IllegalArgumentException("no chart to render outside a checkout of ha-monitoring: pass --chart"
-                    + " (a chart directory, a .tgz or repo/chart[@version]) or a rendered manifest (- for stdin)", e);
+            throw new IllegalArgumentException(
+                    "no chart to render outside a checkout of ha-monitoring: pass --chart"
+                            + " (a chart directory, a .tgz or repo/chart[@version]) or a rendered manifest (- for stdin)",
+                    e);
         }
     }
 
@@ -223,16 +249,24 @@ public final class HaReportCommand {
         }
     }
 
-    private static String mostCommon(RenderedRelease rendered, Function<HasMetadata, String> attribute, String fallback) {
-        return rendered.objects().stream().map(attribute).filter(Objects::nonNull)
+    private static String mostCommon(
+            RenderedRelease rendered, Function<HasMetadata, String> attribute, String fallback) {
+        return rendered.objects().stream()
+                .map(attribute)
+                .filter(Objects::nonNull)
                 .collect(Collectors.groupingBy(Function.identity(), LinkedHashMap::new, Collectors.counting()))
-                .entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(fallback);
+                .entrySet()
+                .stream()
+                .max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey)
+                .orElse(fallback);
     }
 
     private static Topology loadTopology(String spec) {
         Path file = Path.of(spec);
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--topology " + spec + " is neither a ZxN preset (3x2, 1x3, ...) nor an existing file");
+            throw new IllegalArgumentException(
+                    "--topology " + spec + " is neither a ZxN preset (3x2, 1x3, ...) nor an existing file");
         }
         return Topology.load(file);
     }
@@ -272,12 +306,17 @@ public final class HaReportCommand {
                     case "-f", "--values" -> o.values.add(Path.of(inline != null ? inline : value(args, ++i, name)));
                     case "--topology" -> o.topology = inline != null ? inline : value(args, ++i, name);
                     case "--pool" -> o.pool = inline != null ? inline : value(args, ++i, name);
-                    case "--external" -> o.external.addAll(Arrays.asList((inline != null ? inline : value(args, ++i, name)).split(",")));
-                    case "--external-file" -> o.externalFiles.add(Path.of(inline != null ? inline : value(args, ++i, name)));
-                    case "--operator-namespace" -> o.operatorNamespace = inline != null ? inline : value(args, ++i, name);
+                    case "--external" ->
+                        o.external.addAll(Arrays.asList((inline != null ? inline : value(args, ++i, name)).split(",")));
+                    case "--external-file" ->
+                        o.externalFiles.add(Path.of(inline != null ? inline : value(args, ++i, name)));
+                    case "--operator-namespace" ->
+                        o.operatorNamespace = inline != null ? inline : value(args, ++i, name);
                     case "--chart" -> o.chart = inline != null ? inline : value(args, ++i, name);
-                    case "--repository-config" -> o.repositoryConfig = Path.of(inline != null ? inline : value(args, ++i, name));
-                    case "--manifest" -> o.manifest = manifestSource(o, inline != null ? inline : value(args, ++i, name));
+                    case "--repository-config" ->
+                        o.repositoryConfig = Path.of(inline != null ? inline : value(args, ++i, name));
+                    case "--manifest" ->
+                        o.manifest = manifestSource(o, inline != null ? inline : value(args, ++i, name));
                     case "-" -> o.manifest = manifestSource(o, "-");
                     case "--release" -> o.release = inline != null ? inline : value(args, ++i, name);
                     case "--namespace", "-n" -> o.namespace = inline != null ? inline : value(args, ++i, name);
@@ -286,7 +325,8 @@ public final class HaReportCommand {
                             throw new IllegalArgumentException("unknown option " + arg);
                         }
                         if (o.overlay != null) {
-                            throw new IllegalArgumentException("more than one overlay given: " + o.overlay + " and " + arg);
+                            throw new IllegalArgumentException(
+                                    "more than one overlay given: " + o.overlay + " and " + arg);
                         }
                         o.overlay = arg;
                     }

@@ -37,7 +37,8 @@ public final class Overlay {
     /** An overlay the chart ships (environments/NAME.yaml) or a path to a values file. */
     public static Overlay of(ChartSource chart, String nameOrPath) {
         if (chart.environment(nameOrPath).isPresent()) {
-            return new Overlay(chart, nameOrPath, List.of(chart.environment(nameOrPath).get()));
+            return new Overlay(
+                    chart, nameOrPath, List.of(chart.environment(nameOrPath).get()));
         }
         Path file = Path.of(nameOrPath);
         if (!Files.isRegularFile(file)) {
@@ -103,6 +104,7 @@ public final class Overlay {
 
     @Override
     public String toString() {
-        return label + " of " + chart + " (" + valuesFiles.stream().map(Path::toString).collect(Collectors.joining(", ")) + ")";
+        return label + " of " + chart + " ("
+                + valuesFiles.stream().map(Path::toString).collect(Collectors.joining(", ")) + ")";
     }
 }

@@ -7,43 +7,64 @@ import java.util.Locale;
 /** The human-readable form of an {@link HaReport}. */
 public final class TextReport {
 
-    private TextReport() {
-    }
+    private TextReport() {}
 
     public static String format(HaReport report) {
         StringBuilder out = new StringBuilder();
-        out.append("HA report: overlay ").append(report.overlay()).append(", release ").append(report.release())
-                .append(", namespace ").append(report.namespace()).append('\n');
+        out.append("HA report: overlay ")
+                .append(report.overlay())
+                .append(", release ")
+                .append(report.release())
+                .append(", namespace ")
+                .append(report.namespace())
+                .append('\n');
         out.append("Topology ").append(report.topology()).append("\n\n");
 
         out.append("Components\n");
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"COMPONENT", "WORKLOAD", "REPLICAS", "MAY RUN ON", "DISRUPTION BUDGET"});
         for (HaReport.Component c : report.components()) {
-            String where = c.eligibleNodes().isEmpty() ? "NO ELIGIBLE NODE"
-                    : c.eligibleNodes().size() + (c.eligibleNodes().size() == 1 ? " node" : " nodes") + " in " + String.join(", ", c.eligibleZones());
+            String where = c.eligibleNodes().isEmpty()
+                    ? "NO ELIGIBLE NODE"
+                    : c.eligibleNodes().size() + (c.eligibleNodes().size() == 1 ? " node" : " nodes") + " in "
+                            + String.join(", ", c.eligibleZones());
             if (c.pending() > 0) {
                 where += " (" + c.pending() + " Pending)";
             }
-            rows.add(new String[] {c.component(), c.workload(), c.replicas() + (c.surge() > 0 ? " (+" + c.surge() + " surge)" : ""),
-                where, c.disruptionBudget()});
+            rows.add(new String[] {
+                c.component(),
+                c.workload(),
+                c.replicas() + (c.surge() > 0 ? " (+" + c.surge() + " surge)" : ""),
+                where,
+                c.disruptionBudget()
+            });
         }
         table(out, rows);
         for (HaReport.Component c : report.components()) {
             if (!c.placement().isEmpty()) {
-                out.append("  ").append(c.component()).append(": ").append(c.placement()).append('\n');
+                out.append("  ")
+                        .append(c.component())
+                        .append(": ")
+                        .append(c.placement())
+                        .append('\n');
             }
         }
 
-        out.append("\nFailure domains (worst case the hard scheduling rules allow; every soft rule assumed against us)\n");
+        out.append(
+                "\nFailure domains (worst case the hard scheduling rules allow; every soft rule assumed against us)\n");
         rows = new ArrayList<>();
         rows.add(new String[] {"COMPONENT", "NEEDS", "SURVIVES LOSS OF ANY NODE", "SURVIVES LOSS OF ANY ZONE"});
         for (HaReport.Component c : report.components()) {
-            rows.add(new String[] {c.component(), c.needs() + " of " + c.replicas(), cell(c, c.nodeLoss()), cell(c, c.zoneLoss())});
+            rows.add(new String[] {
+                c.component(), c.needs() + " of " + c.replicas(), cell(c, c.nodeLoss()), cell(c, c.zoneLoss())
+            });
         }
         table(out, rows);
-        out.append("  Stack: survives loss of any node: ").append(yes(report.survivesAnyNode()))
-                .append("; of any zone: ").append(yes(report.survivesAnyZone())).append('\n');
+        out.append("  Stack: survives loss of any node: ")
+                .append(yes(report.survivesAnyNode()))
+                .append("; of any zone: ")
+                .append(yes(report.survivesAnyZone()))
+                .append('\n');
         List<String> why = new ArrayList<>();
         for (HaReport.Component c : report.components()) {
             if (!c.nodeLoss().survives()) {
@@ -81,7 +102,8 @@ public final class TextReport {
         }
 
         if (!report.notAdmitted().isEmpty()) {
-            out.append("  Not admitted from outside (set the chart's networkPolicy.ingressController or grafanaFrom / lokiPushFrom if they should be):\n");
+            out.append(
+                    "  Not admitted from outside (set the chart's networkPolicy.ingressController or grafanaFrom / lokiPushFrom if they should be):\n");
             report.notAdmitted().forEach(n -> out.append("    - ").append(n).append('\n'));
         }
         if (!report.unresolvedAddresses().isEmpty()) {
@@ -91,11 +113,25 @@ public final class TextReport {
 
         out.append('\n');
         if (report.findings().isEmpty()) {
-            out.append("Findings: none (").append(report.checks().size()).append(" checks: ").append(String.join(", ", report.checks())).append(")\n");
+            out.append("Findings: none (")
+                    .append(report.checks().size())
+                    .append(" checks: ")
+                    .append(String.join(", ", report.checks()))
+                    .append(")\n");
         } else {
-            out.append("Findings: ").append(report.findings().size()).append(" (").append(report.checks().size()).append(" checks)\n");
+            out.append("Findings: ")
+                    .append(report.findings().size())
+                    .append(" (")
+                    .append(report.checks().size())
+                    .append(" checks)\n");
             for (Finding f : report.findings()) {
-                out.append("  [").append(f.severity()).append("] ").append(f.check()).append("  ").append(f.object()).append('\n');
+                out.append("  [")
+                        .append(f.severity())
+                        .append("] ")
+                        .append(f.check())
+                        .append("  ")
+                        .append(f.object())
+                        .append('\n');
                 out.append("      ").append(f.message()).append('\n');
                 if (f.fix() != null && !f.fix().isEmpty()) {
                     out.append("      change: ").append(f.fix()).append('\n');

@@ -14,12 +14,13 @@ public final class ValuesKeys {
     /** Annotation that names a workload's values block, for example {@code thanos.queryFrontend}. */
     public static final String ANNOTATION = "ha-monitoring/values-key";
 
-    private ValuesKeys() {
-    }
+    private ValuesKeys() {}
 
     /** "thanos.queryFrontend" for the Thanos query frontend Deployment; its component when not annotated. */
     public static String of(Workload workload) {
-        Map<String, String> annotations = workload.source() == null ? null : workload.source().getMetadata().getAnnotations();
+        Map<String, String> annotations = workload.source() == null
+                ? null
+                : workload.source().getMetadata().getAnnotations();
         String key = annotations == null ? null : annotations.get(ANNOTATION);
         return key == null || key.isBlank() ? workload.component() : key;
     }

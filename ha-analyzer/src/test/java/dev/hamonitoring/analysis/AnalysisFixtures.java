@@ -23,8 +23,7 @@ final class AnalysisFixtures {
 
     private static final Map<String, RenderedRelease> RENDERS = new ConcurrentHashMap<>();
 
-    private AnalysisFixtures() {
-    }
+    private AnalysisFixtures() {}
 
     /** An overlay with values files from src/test/resources/analysis (file names without directory). */
     static Overlay overlay(String overlay, String... valuesFiles) {
@@ -56,20 +55,29 @@ final class AnalysisFixtures {
 
     /** Freshly decoded objects of the (cached) render, safe to mutate. */
     static List<HasMetadata> mutableObjects(String overlay, String... valuesFiles) {
-        return new ArrayList<>(RenderedRelease.decode(render(overlay, valuesFiles).manifest(), "copy for mutation").objects());
+        return new ArrayList<>(
+                RenderedRelease.decode(render(overlay, valuesFiles).manifest(), "copy for mutation")
+                        .objects());
     }
 
     /** The analysis of (mutated) objects of an overlay on a preset topology. */
     static HaReport report(List<HasMetadata> objects, String overlay, String topology) {
         Overlay o = overlay(overlay);
-        return HaAnalysis.of(objects).overlay(o.label() + " (mutated)").topology(Topology.preset(topology, o.pool()))
-                .externals(o.externals()).run();
+        return HaAnalysis.of(objects)
+                .overlay(o.label() + " (mutated)")
+                .topology(Topology.preset(topology, o.pool()))
+                .externals(o.externals())
+                .run();
     }
 
     /** The one rendered object of that type and name. */
     static <T extends HasMetadata> T find(List<HasMetadata> objects, Class<T> type, String name) {
-        return objects.stream().filter(type::isInstance).map(type::cast).filter(o -> name.equals(o.getMetadata().getName()))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
+        return objects.stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .filter(o -> name.equals(o.getMetadata().getName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
     }
 
     /** Check ids of the findings. */

@@ -51,24 +51,38 @@ class FailingCasesTest {
     /** Findings of a values file on top of prod, asserted to come from that one check only. */
     private static HaReport brokenByValues(String check, String valuesFile) {
         HaReport report = AnalysisFixtures.report("prod", "3x2", valuesFile);
-        assertThat(AnalysisFixtures.checkIds(report)).as(AnalysisFixtures.describe(report)).containsExactly(check);
+        assertThat(AnalysisFixtures.checkIds(report))
+                .as(AnalysisFixtures.describe(report))
+                .containsExactly(check);
         return report;
     }
 
     /** Findings of mutated prod objects, asserted to come from that one check only. */
     private static HaReport brokenByMutation(String check, List<HasMetadata> objects) {
         HaReport report = AnalysisFixtures.report(objects, "prod", "3x2");
-        assertThat(AnalysisFixtures.checkIds(report)).as(AnalysisFixtures.describe(report)).containsExactly(check);
+        assertThat(AnalysisFixtures.checkIds(report))
+                .as(AnalysisFixtures.describe(report))
+                .containsExactly(check);
         return report;
     }
 
     private static Condition<Finding> message(String... parts) {
-        return new Condition<>(f -> List.of(parts).stream().allMatch(f.message()::contains), "a message containing %s", List.of(parts));
+        return new Condition<>(
+                f -> List.of(parts).stream().allMatch(f.message()::contains),
+                "a message containing %s",
+                List.of(parts));
     }
 
     private static Container container(List<HasMetadata> objects, String statefulSet, String name) {
-        return AnalysisFixtures.find(objects, StatefulSet.class, statefulSet).getSpec().getTemplate().getSpec().getContainers().stream()
-                .filter(c -> name.equals(c.getName())).findFirst().orElseThrow();
+        return AnalysisFixtures.find(objects, StatefulSet.class, statefulSet)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .stream()
+                .filter(c -> name.equals(c.getName()))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Nested
@@ -90,16 +104,22 @@ class FailingCasesTest {
         @DisplayName("a second external label that differs per pod")
         void secondPerPodLabel() {
             HaReport report = brokenByValues(ThanosDedupCheck.ID, "thanos-dedup--second-per-pod-label.yaml");
-            assertThat(report.findings()).singleElement()
-                    .is(message("External label pod=${POD_NAME} also differs per pod (besides the replica label prometheus_replica)"));
+            assertThat(report.findings())
+                    .singleElement()
+                    .is(
+                            message(
+                                    "External label pod=${POD_NAME} also differs per pod (besides the replica label prometheus_replica)"));
         }
 
         @Test
         @DisplayName("a Prometheus 2 image, which would send the replica label unexpanded")
         void prometheusTwoWithoutExpansion() {
             HaReport report = brokenByValues(ThanosDedupCheck.ID, "thanos-dedup--prometheus-2-without-expansion.yaml");
-            assertThat(report.findings()).singleElement()
-                    .is(message("External label prometheus_replica=${POD_NAME} is only expanded by Prometheus 2 with --enable-feature=expand-external-labels"));
+            assertThat(report.findings())
+                    .singleElement()
+                    .is(
+                            message(
+                                    "External label prometheus_replica=${POD_NAME} is only expanded by Prometheus 2 with --enable-feature=expand-external-labels"));
         }
 
         @Test
@@ -114,10 +134,16 @@ class FailingCasesTest {
         void alertsKeepReplicaLabel() {
             List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod");
             ConfigMap config = AnalysisFixtures.find(objects, ConfigMap.class, "monitoring-prometheus");
-            config.getData().put("prometheus.yml", config.getData().get("prometheus.yml").replace("action: labeldrop", "action: labelkeep"));
+            config.getData()
+                    .put(
+                            "prometheus.yml",
+                            config.getData().get("prometheus.yml").replace("action: labeldrop", "action: labelkeep"));
             HaReport report = brokenByMutation(ThanosDedupCheck.ID, objects);
-            assertThat(report.findings()).anySatisfy(f -> assertThat(f).is(message(
-                    "alerting.alert_relabel_configs keeps the replica label prometheus_replica", "notifies once per replica")));
+            assertThat(report.findings())
+                    .anySatisfy(f -> assertThat(f)
+                            .is(message(
+                                    "alerting.alert_relabel_configs keeps the replica label prometheus_replica",
+                                    "notifies once per replica")));
         }
     }
 
@@ -129,7 +155,9 @@ class FailingCasesTest {
         @DisplayName("the chart's guard refuses two compactors, so values cannot break it")
         void chartRefusesTwoReplicas() {
             assertThatThrownBy(() -> HelmRender.chart(ProjectPaths.umbrellaChart())
-                    .valuesFile(ProjectPaths.environment("prod")).set("thanos.compactor.replicas", "2").render())
+                            .valuesFile(ProjectPaths.environment("prod"))
+                            .set("thanos.compactor.replicas", "2")
+                            .render())
                     .isInstanceOf(ChartRenderException.class)
                     .hasMessageFindingMatch("compactor[./]replicas");
         }
@@ -139,9 +167,17 @@ class FailingCasesTest {
         void rollingDeployment() {
             List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod");
             StatefulSet sts = AnalysisFixtures.find(objects, StatefulSet.class, "monitoring-thanos-compactor");
-            Deployment deployment = new DeploymentBuilder().withMetadata(sts.getMetadata())
-                    .withNewSpec().withReplicas(1).withSelector(sts.getSpec().getSelector()).withTemplate(sts.getSpec().getTemplate())
-                    .withNewStrategy().withType("RollingUpdate").endStrategy().endSpec().build();
+            Deployment deployment = new DeploymentBuilder()
+                    .withMetadata(sts.getMetadata())
+                    .withNewSpec()
+                    .withReplicas(1)
+                    .withSelector(sts.getSpec().getSelector())
+                    .withTemplate(sts.getSpec().getTemplate())
+                    .withNewStrategy()
+                    .withType("RollingUpdate")
+                    .endStrategy()
+                    .endSpec()
+                    .build();
             objects.set(objects.indexOf(sts), deployment);
             HaReport report = brokenByMutation(CompactorSingletonCheck.ID, objects);
             assertThat(report.findings()).singleElement().satisfies(f -> {
@@ -154,10 +190,16 @@ class FailingCasesTest {
         @DisplayName("two compactor replicas")
         void twoReplicas() {
             List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod");
-            AnalysisFixtures.find(objects, StatefulSet.class, "monitoring-thanos-compactor").getSpec().setReplicas(2);
+            AnalysisFixtures.find(objects, StatefulSet.class, "monitoring-thanos-compactor")
+                    .getSpec()
+                    .setReplicas(2);
             HaReport report = AnalysisFixtures.report(objects, "prod", "3x2");
-            assertThat(report.findings()).filteredOn(f -> f.check().equals(CompactorSingletonCheck.ID)).singleElement()
-                    .is(message("replicas 2: two compactors on one bucket compact and delete the same blocks and corrupt it"));
+            assertThat(report.findings())
+                    .filteredOn(f -> f.check().equals(CompactorSingletonCheck.ID))
+                    .singleElement()
+                    .is(
+                            message(
+                                    "replicas 2: two compactors on one bucket compact and delete the same blocks and corrupt it"));
         }
     }
 
@@ -169,10 +211,12 @@ class FailingCasesTest {
         @DisplayName("a peer list missing the last ordinal")
         void missingOrdinal() {
             List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod");
-            List<String> args = container(objects, "monitoring-alertmanager", "alertmanager").getArgs();
+            List<String> args = container(objects, "monitoring-alertmanager", "alertmanager")
+                    .getArgs();
             args.removeIf(a -> a.startsWith("--cluster.peer=monitoring-alertmanager-2."));
             HaReport report = brokenByMutation(AlertmanagerPeersCheck.ID, objects);
-            assertThat(report.findings()).singleElement()
+            assertThat(report.findings())
+                    .singleElement()
                     .is(message("No --cluster.peer for ordinal 2 (monitoring-alertmanager-2)"));
         }
 
@@ -184,8 +228,10 @@ class FailingCasesTest {
             headless.getSpec().getPorts().removeIf(p -> "UDP".equals(p.getProtocol()));
             headless.getSpec().setPublishNotReadyAddresses(false);
             HaReport report = brokenByMutation(AlertmanagerPeersCheck.ID, objects);
-            assertThat(report.findings()).hasSize(2)
-                    .anySatisfy(f -> assertThat(f).is(message("No 9094/UDP port: gossip uses both TCP and UDP on the cluster port.")))
+            assertThat(report.findings())
+                    .hasSize(2)
+                    .anySatisfy(f -> assertThat(f)
+                            .is(message("No 9094/UDP port: gossip uses both TCP and UDP on the cluster port.")))
                     .anySatisfy(f -> assertThat(f).is(message("publishNotReadyAddresses is not true")));
         }
     }
@@ -199,20 +245,34 @@ class FailingCasesTest {
         void clusterIpService() {
             List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod");
             ConfigMap config = AnalysisFixtures.find(objects, ConfigMap.class, "monitoring-prometheus");
-            config.getData().put("prometheus.yml", config.getData().get("prometheus.yml")
-                    .replace("monitoring-alertmanager-headless.monitoring", "monitoring-alertmanager.monitoring"));
+            config.getData()
+                    .put(
+                            "prometheus.yml",
+                            config.getData()
+                                    .get("prometheus.yml")
+                                    .replace(
+                                            "monitoring-alertmanager-headless.monitoring",
+                                            "monitoring-alertmanager.monitoring"));
             HaReport report = brokenByMutation(AlertingTargetsCheck.ID, objects);
             assertThat(report.findings()).anySatisfy(f -> {
                 assertThat(f.object()).isEqualTo("Service/monitoring-alertmanager");
-                assertThat(f).is(message("a ClusterIP (load-balanced) Service", "each alert reaches a single Alertmanager replica"));
+                assertThat(f)
+                        .is(message(
+                                "a ClusterIP (load-balanced) Service",
+                                "each alert reaches a single Alertmanager replica"));
             });
-            assertThat(report.findings()).anySatisfy(f -> assertThat(f).is(message(
-                    "Alertmanager pod(s) monitoring-alertmanager-0, monitoring-alertmanager-1, monitoring-alertmanager-2 receive no alerts")));
+            assertThat(report.findings())
+                    .anySatisfy(
+                            f -> assertThat(f)
+                                    .is(
+                                            message(
+                                                    "Alertmanager pod(s) monitoring-alertmanager-0, monitoring-alertmanager-1, monitoring-alertmanager-2 receive no alerts")));
         }
     }
 
     @Nested
-    @DisplayName("grafana-shared-state (mutation: the chart refuses grafana.ini overrides of the database and ha_* settings)")
+    @DisplayName(
+            "grafana-shared-state (mutation: the chart refuses grafana.ini overrides of the database and ha_* settings)")
     class GrafanaSharedState {
 
         private List<HasMetadata> withGrafanaIni(String from, String to) {
@@ -228,19 +288,24 @@ class FailingCasesTest {
         @DisplayName("the chart's guard refuses ha_peers and database overrides, so values cannot break it")
         void chartRefusesOverrides() {
             assertThatThrownBy(() -> AnalysisFixtures.render("prod", "grafana-shared-state--ha-peers-clusterip.yaml"))
-                    .isInstanceOf(ChartRenderException.class).hasMessageContaining("grafana.ini.unified_alerting.ha_peers");
+                    .isInstanceOf(ChartRenderException.class)
+                    .hasMessageContaining("grafana.ini.unified_alerting.ha_peers");
             assertThatThrownBy(() -> AnalysisFixtures.render("prod", "grafana-shared-state--sqlite-override.yaml"))
-                    .isInstanceOf(ChartRenderException.class).hasMessageContaining("grafana.ini.database");
+                    .isInstanceOf(ChartRenderException.class)
+                    .hasMessageContaining("grafana.ini.database");
         }
 
         @Test
         @DisplayName("ha_peers on the ClusterIP Service")
         void haPeersOnClusterIp() {
-            HaReport report = brokenByMutation(GrafanaSharedStateCheck.ID,
+            HaReport report = brokenByMutation(
+                    GrafanaSharedStateCheck.ID,
                     withGrafanaIni("ha_peers = monitoring-grafana-alerting.", "ha_peers = monitoring-grafana."));
             assertThat(report.findings())
-                    .anySatisfy(f -> assertThat(f).is(message("[unified_alerting] ha_peers monitoring-grafana.monitoring.svc.cluster.local:9094 "
-                            + "is a ClusterIP Service")))
+                    .anySatisfy(f -> assertThat(f)
+                            .is(message(
+                                    "[unified_alerting] ha_peers monitoring-grafana.monitoring.svc.cluster.local:9094 "
+                                            + "is a ClusterIP Service")))
                     .anySatisfy(f -> assertThat(f).is(message("does not expose 9094/UDP")));
         }
 
@@ -248,22 +313,32 @@ class FailingCasesTest {
         @DisplayName("the alerting Service made load-balanced")
         void alertingServiceNotHeadless() {
             List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod");
-            AnalysisFixtures.find(objects, Service.class, "monitoring-grafana-alerting").getSpec().setClusterIP(null);
+            AnalysisFixtures.find(objects, Service.class, "monitoring-grafana-alerting")
+                    .getSpec()
+                    .setClusterIP(null);
             HaReport report = brokenByMutation(GrafanaSharedStateCheck.ID, objects);
             assertThat(report.findings()).singleElement().satisfies(f -> {
                 assertThat(f.object()).isEqualTo("Service/monitoring-grafana-alerting");
-                assertThat(f.message()).startsWith("[unified_alerting] ha_peers monitoring-grafana-alerting.monitoring.svc.cluster.local:9094 "
-                        + "is a ClusterIP Service: its one virtual IP hides the replicas from each other");
+                assertThat(f.message())
+                        .startsWith(
+                                "[unified_alerting] ha_peers monitoring-grafana-alerting.monitoring.svc.cluster.local:9094 "
+                                        + "is a ClusterIP Service: its one virtual IP hides the replicas from each other");
             });
         }
 
         @Test
-        @DisplayName("three replicas on SQLite (the derived graph then drops the database edge, which the policies still allow)")
+        @DisplayName(
+                "three replicas on SQLite (the derived graph then drops the database edge, which the policies still allow)")
         void sqlite() {
-            HaReport report = AnalysisFixtures.report(withGrafanaIni("type = postgres", "type = sqlite3"), "prod", "3x2");
-            assertThat(report.findings()).filteredOn(f -> f.check().equals(GrafanaSharedStateCheck.ID)).singleElement()
+            HaReport report =
+                    AnalysisFixtures.report(withGrafanaIni("type = postgres", "type = sqlite3"), "prod", "3x2");
+            assertThat(report.findings())
+                    .filteredOn(f -> f.check().equals(GrafanaSharedStateCheck.ID))
+                    .singleElement()
                     .is(message("3 replicas with [database] type = sqlite3"));
-            assertThat(report.findings()).filteredOn(f -> f.check().equals(NetworkPoliciesCheck.ID)).isNotEmpty()
+            assertThat(report.findings())
+                    .filteredOn(f -> f.check().equals(NetworkPoliciesCheck.ID))
+                    .isNotEmpty()
                     .allSatisfy(f -> assertThat(f.message()).contains("grafana → postgresql 5432/TCP"));
         }
     }
@@ -276,11 +351,15 @@ class FailingCasesTest {
         @DisplayName("a 6h maximum block duration next to the sidecar")
         void sixHourBlocks() {
             List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod");
-            List<String> args = container(objects, "monitoring-prometheus", "prometheus").getArgs();
-            args.replaceAll(a -> a.equals("--storage.tsdb.max-block-duration=2h") ? "--storage.tsdb.max-block-duration=6h" : a);
+            List<String> args =
+                    container(objects, "monitoring-prometheus", "prometheus").getArgs();
+            args.replaceAll(
+                    a -> a.equals("--storage.tsdb.max-block-duration=2h") ? "--storage.tsdb.max-block-duration=6h" : a);
             HaReport report = brokenByMutation(SidecarBlockDurationsCheck.ID, objects);
             assertThat(report.findings()).singleElement().satisfies(f -> {
-                assertThat(f.message()).startsWith("Container prometheus runs with --storage.tsdb.max-block-duration=6h next to a Thanos sidecar");
+                assertThat(f.message())
+                        .startsWith(
+                                "Container prometheus runs with --storage.tsdb.max-block-duration=6h next to a Thanos sidecar");
                 assertThat(f.fix()).contains("--storage.tsdb.max-block-duration=2h");
             });
         }
@@ -294,16 +373,22 @@ class FailingCasesTest {
         @DisplayName("an endpoint naming a Service that is not rendered")
         void unknownService() {
             HaReport report = brokenByValues(QueryEndpointsCheck.ID, "query-endpoints--unknown-service.yaml");
-            assertThat(report.findings()).singleElement().is(message(
-                    "monitoring-thanos-ruler-headless.monitoring.svc.cluster.local is not a rendered Service of the release"));
+            assertThat(report.findings())
+                    .singleElement()
+                    .is(
+                            message(
+                                    "monitoring-thanos-ruler-headless.monitoring.svc.cluster.local is not a rendered Service of the release"));
         }
 
         @Test
         @DisplayName("an endpoint on a headless Service without a grpc port")
         void serviceWithoutGrpc() {
             HaReport report = brokenByValues(QueryEndpointsCheck.ID, "query-endpoints--service-without-grpc.yaml");
-            assertThat(report.findings()).singleElement().is(message(
-                    "Service monitoring-alertmanager-headless has no port named grpc, so the SRV lookup returns nothing."));
+            assertThat(report.findings())
+                    .singleElement()
+                    .is(
+                            message(
+                                    "Service monitoring-alertmanager-headless has no port named grpc, so the SRV lookup returns nothing."));
         }
     }
 
@@ -314,7 +399,8 @@ class FailingCasesTest {
         @Test
         @DisplayName("two Prometheus replicas without a budget")
         void missingBudget() {
-            HaReport report = brokenByValues(DisruptionBudgetsCheck.ID, "pod-disruption-budgets--prometheus-without-pdb.yaml");
+            HaReport report =
+                    brokenByValues(DisruptionBudgetsCheck.ID, "pod-disruption-budgets--prometheus-without-pdb.yaml");
             assertThat(report.findings()).singleElement().satisfies(f -> {
                 assertThat(f.object()).isEqualTo("StatefulSet/monitoring-prometheus");
                 assertThat(f.message()).contains("2 replicas", "no PodDisruptionBudget");
@@ -326,21 +412,31 @@ class FailingCasesTest {
         @DisplayName("minAvailable equal to replicas (mutation: the chart refuses the value)")
         void budgetAllowsNoDisruption() {
             List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod");
-            AnalysisFixtures.find(objects, PodDisruptionBudget.class, "monitoring-alertmanager").getSpec().setMinAvailable(new IntOrString(3));
+            AnalysisFixtures.find(objects, PodDisruptionBudget.class, "monitoring-alertmanager")
+                    .getSpec()
+                    .setMinAvailable(new IntOrString(3));
             HaReport report = brokenByMutation(DisruptionBudgetsCheck.ID, objects);
-            assertThat(report.findings()).singleElement().is(message(
-                    "minAvailable 3 with 3 replica(s) of StatefulSet/monitoring-alertmanager allows no voluntary disruption"));
+            assertThat(report.findings())
+                    .singleElement()
+                    .is(
+                            message(
+                                    "minAvailable 3 with 3 replica(s) of StatefulSet/monitoring-alertmanager allows no voluntary disruption"));
         }
 
         @Test
         @DisplayName("a budget selecting every pod of the release (mutation)")
         void budgetOverSeveralWorkloads() {
             List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod");
-            AnalysisFixtures.find(objects, PodDisruptionBudget.class, "monitoring-grafana").getSpec().getSelector().getMatchLabels()
+            AnalysisFixtures.find(objects, PodDisruptionBudget.class, "monitoring-grafana")
+                    .getSpec()
+                    .getSelector()
+                    .getMatchLabels()
                     .remove("app.kubernetes.io/name");
             HaReport report = brokenByMutation(DisruptionBudgetsCheck.ID, objects);
-            assertThat(report.findings()).anySatisfy(f -> assertThat(f).is(message(
-                    "the budget counts them together, so a drain may take every pod of one of them")));
+            assertThat(report.findings())
+                    .anySatisfy(f -> assertThat(f)
+                            .is(message(
+                                    "the budget counts them together, so a drain may take every pod of one of them")));
         }
     }
 
@@ -352,19 +448,25 @@ class FailingCasesTest {
         @DisplayName("a spread constraint that does not pin the release")
         void spreadWithoutInstance() {
             HaReport report = brokenByValues(SpreadSelectorsCheck.ID, "spread-selectors--spread-without-instance.yaml");
-            assertThat(report.findings()).singleElement().is(message(
-                    "topology spread constraint on kubernetes.io/hostname (ScheduleAnyway) selector {app.kubernetes.io/name=thanos-query} "
-                            + "does not pin app.kubernetes.io/instance=monitoring"));
+            assertThat(report.findings())
+                    .singleElement()
+                    .is(message(
+                            "topology spread constraint on kubernetes.io/hostname (ScheduleAnyway) selector {app.kubernetes.io/name=thanos-query} "
+                                    + "does not pin app.kubernetes.io/instance=monitoring"));
         }
 
         @Test
         @DisplayName("a Prometheus anti-affinity term that selects the Alertmanagers")
         void antiAffinityOnAnotherComponent() {
-            HaReport report = brokenByValues(SpreadSelectorsCheck.ID, "spread-selectors--anti-affinity-on-alertmanager.yaml");
+            HaReport report =
+                    brokenByValues(SpreadSelectorsCheck.ID, "spread-selectors--anti-affinity-on-alertmanager.yaml");
             assertThat(report.findings())
-                    .anySatisfy(f -> assertThat(f).is(message("preferred pod anti-affinity on topology.kubernetes.io/zone selector",
-                            "does not match the workload's own pods")))
-                    .anySatisfy(f -> assertThat(f).is(message("also matches the pods of StatefulSet/monitoring-alertmanager")));
+                    .anySatisfy(f -> assertThat(f)
+                            .is(message(
+                                    "preferred pod anti-affinity on topology.kubernetes.io/zone selector",
+                                    "does not match the workload's own pods")))
+                    .anySatisfy(f ->
+                            assertThat(f).is(message("also matches the pods of StatefulSet/monitoring-alertmanager")));
         }
     }
 
@@ -387,26 +489,33 @@ class FailingCasesTest {
         @DisplayName("a StorageClass the release does not create")
         void unknownStorageClass() {
             HaReport report = brokenByValues(ReferencesCheck.ID, "references--unknown-storage-class.yaml");
-            assertThat(report.findings()).singleElement().is(message("References StorageClass premium-rwo"))
+            assertThat(report.findings())
+                    .singleElement()
+                    .is(message("References StorageClass premium-rwo"))
                     .satisfies(f -> assertThat(f.fix()).startsWith("thanos.store.persistence.storageClass"));
         }
 
         @Test
         @DisplayName("names the values key the workload's annotation gives, and the component when a manifest has none")
         void valuesKeyFromAnnotation() {
-            List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod", "references--unknown-storage-class.yaml");
+            List<HasMetadata> objects =
+                    AnalysisFixtures.mutableObjects("prod", "references--unknown-storage-class.yaml");
             StatefulSet store = AnalysisFixtures.find(objects, StatefulSet.class, "monitoring-thanos-store");
             assertThat(store.getMetadata().getAnnotations()).containsEntry(ValuesKeys.ANNOTATION, "thanos.store");
             store.getMetadata().getAnnotations().remove(ValuesKeys.ANNOTATION);
             HaReport report = brokenByMutation(ReferencesCheck.ID, objects);
-            assertThat(report.findings()).singleElement().satisfies(f -> assertThat(f.fix()).startsWith("thanos-store.persistence.storageClass"));
+            assertThat(report.findings())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.fix()).startsWith("thanos-store.persistence.storageClass"));
         }
 
         @Test
         @DisplayName("unless it is declared external")
         void declaredExternal() {
             HaReport report = AnalysisFixtures.analysis("prod", "3x2", "references--unknown-storage-class.yaml")
-                    .externals(AnalysisFixtures.overlay("prod").externals().plus(ExternalNames.of("test", List.of("StorageClass/premium-rwo"))))
+                    .externals(AnalysisFixtures.overlay("prod")
+                            .externals()
+                            .plus(ExternalNames.of("test", List.of("StorageClass/premium-rwo"))))
                     .run();
             assertThat(report.findings()).as(AnalysisFixtures.describe(report)).isEmpty();
         }
@@ -421,9 +530,12 @@ class FailingCasesTest {
         @Test
         @DisplayName("and an undeclared Secret when externals are not given")
         void undeclaredSecrets() {
-            HaReport report = AnalysisFixtures.analysis("prod", "3x2").externals(ExternalNames.none()).run();
+            HaReport report = AnalysisFixtures.analysis("prod", "3x2")
+                    .externals(ExternalNames.none())
+                    .run();
             assertThat(report.findings()).extracting(Finding::check).containsOnly(ReferencesCheck.ID);
-            assertThat(report.findings()).anySatisfy(f -> assertThat(f).is(message("References Secret thanos-objstore")));
+            assertThat(report.findings())
+                    .anySatisfy(f -> assertThat(f).is(message("References Secret thanos-objstore")));
             assertThat(report.findings()).noneSatisfy(f -> assertThat(f).is(message("monitoring-postgresql-app")));
         }
     }
@@ -437,9 +549,13 @@ class FailingCasesTest {
         void storageClassQuota() {
             HaReport report = brokenByValues(ResourceQuotaCheck.ID, "resource-quota--fast-storage-class-quota.yaml");
             assertThat(report.findings()).singleElement().satisfies(f -> {
-                assertThat(f.message()).startsWith("hard monitoring-fast-ssd.storageclass.storage.k8s.io/requests.storage=100Gi is below what "
-                        + "the release needs during a rollout: 350Gi (2×prometheus 100Gi + 3×postgresql 50Gi)");
-                assertThat(f.fix()).startsWith("resourceQuota.hard.monitoring-fast-ssd.storageclass.storage.k8s.io/requests.storage: 350Gi or more");
+                assertThat(f.message())
+                        .startsWith(
+                                "hard monitoring-fast-ssd.storageclass.storage.k8s.io/requests.storage=100Gi is below what "
+                                        + "the release needs during a rollout: 350Gi (2×prometheus 100Gi + 3×postgresql 50Gi)");
+                assertThat(f.fix())
+                        .startsWith(
+                                "resourceQuota.hard.monitoring-fast-ssd.storageclass.storage.k8s.io/requests.storage: 350Gi or more");
             });
         }
 
@@ -447,7 +563,9 @@ class FailingCasesTest {
         @DisplayName("a Services quota that forgets the operator's Services")
         void servicesQuota() {
             HaReport report = brokenByValues(ResourceQuotaCheck.ID, "resource-quota--services-quota.yaml");
-            assertThat(report.findings()).singleElement().is(message("hard services=10 is below", "Services (rendered and operator-created)"));
+            assertThat(report.findings())
+                    .singleElement()
+                    .is(message("hard services=10 is below", "Services (rendered and operator-created)"));
         }
     }
 
@@ -456,26 +574,34 @@ class FailingCasesTest {
     class NetworkPolicies {
 
         @Test
-        @DisplayName("a DNS rule that selects the wrong pods (only Prometheus, whose egress is open for cluster scraping, still resolves)")
+        @DisplayName(
+                "a DNS rule that selects the wrong pods (only Prometheus, whose egress is open for cluster scraping, still resolves)")
         void dnsDenied() {
             HaReport report = brokenByValues(NetworkPoliciesCheck.ID, "network-policies--dns-selector-wrong.yaml");
-            assertThat(report.findings()).filteredOn(f -> f.severity() == Severity.ERROR).hasSize(9)
+            assertThat(report.findings())
+                    .filteredOn(f -> f.severity() == Severity.ERROR)
+                    .hasSize(9)
                     .noneSatisfy(f -> assertThat(f.message()).startsWith("prometheus"))
                     .anySatisfy(f -> {
-                assertThat(f.object()).isEqualTo("NetworkPolicy/monitoring-thanos-query-net");
-                assertThat(f.message()).contains("thanos-query", "k8s-app=kube-dns", "53/UDP", "monitoring-thanos-query-net");
-            });
+                        assertThat(f.object()).isEqualTo("NetworkPolicy/monitoring-thanos-query-net");
+                        assertThat(f.message())
+                                .contains("thanos-query", "k8s-app=kube-dns", "53/UDP", "monitoring-thanos-query-net");
+                    });
         }
 
         @Test
         @DisplayName("the Grafana UI opened to every pod of the namespace")
         void tooWide() {
-            HaReport report = brokenByValues(NetworkPoliciesCheck.ID, "network-policies--grafana-open-to-namespace.yaml");
+            HaReport report =
+                    brokenByValues(NetworkPoliciesCheck.ID, "network-policies--grafana-open-to-namespace.yaml");
             assertThat(report.findings()).singleElement().satisfies(f -> {
                 assertThat(f.severity()).isEqualTo(Severity.WARNING);
                 assertThat(f.object()).isEqualTo("NetworkPolicy/monitoring-grafana-net");
-                assertThat(f.message()).containsPattern("^Ingress rule #\\d+ \\(for grafana\\) allows what no communication edge needs: ")
-                        .contains("alertmanager → grafana 3000/TCP", "thanos-query → grafana 3000/TCP").doesNotContain("prometheus → grafana");
+                assertThat(f.message())
+                        .containsPattern(
+                                "^Ingress rule #\\d+ \\(for grafana\\) allows what no communication edge needs: ")
+                        .contains("alertmanager → grafana 3000/TCP", "thanos-query → grafana 3000/TCP")
+                        .doesNotContain("prometheus → grafana");
             });
         }
 
@@ -484,25 +610,33 @@ class FailingCasesTest {
         void storeApiDenied() {
             List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod");
             NetworkPolicy store = AnalysisFixtures.find(objects, NetworkPolicy.class, "monitoring-thanos-store-net");
-            store.getSpec().getIngress().removeIf(r -> r.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 10901));
+            store.getSpec()
+                    .getIngress()
+                    .removeIf(
+                            r -> r.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 10901));
             HaReport report = brokenByMutation(NetworkPoliciesCheck.ID, objects);
             assertThat(report.findings()).singleElement().satisfies(f -> {
                 assertThat(f.object()).isEqualTo("NetworkPolicy/monitoring-thanos-store-net");
-                assertThat(f.message()).contains("thanos-query → thanos-store 10901/TCP", "monitoring-thanos-store-net");
+                assertThat(f.message())
+                        .contains("thanos-query → thanos-store 10901/TCP", "monitoring-thanos-store-net");
             });
         }
 
         @Test
-        @DisplayName("PostgreSQL pods left with the operator's own instance label (mutation: no inheritedMetadata instance label)")
+        @DisplayName(
+                "PostgreSQL pods left with the operator's own instance label (mutation: no inheritedMetadata instance label)")
         void postgresOutsideTheSelectors() {
             List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod");
-            GenericKubernetesResource cluster = AnalysisFixtures.find(objects, GenericKubernetesResource.class, "monitoring-postgresql");
+            GenericKubernetesResource cluster =
+                    AnalysisFixtures.find(objects, GenericKubernetesResource.class, "monitoring-postgresql");
             Map<String, Object> inherited = cluster.get("spec", "inheritedMetadata", "labels");
             inherited.remove("app.kubernetes.io/instance");
             HaReport report = brokenByMutation(NetworkPoliciesCheck.ID, objects);
             assertThat(report.findings()).anySatisfy(f -> {
                 assertThat(f.severity()).isEqualTo(Severity.ERROR);
-                assertThat(f.message()).startsWith("grafana → postgresql 5432/TCP (Grafana database ([database] host)) is denied: egress of grafana");
+                assertThat(f.message())
+                        .startsWith(
+                                "grafana → postgresql 5432/TCP (Grafana database ([database] host)) is denied: egress of grafana");
             });
         }
 
@@ -511,12 +645,23 @@ class FailingCasesTest {
         void undeclaredExternalEgress() {
             List<HasMetadata> objects = AnalysisFixtures.mutableObjects("prod");
             NetworkPolicy query = AnalysisFixtures.find(objects, NetworkPolicy.class, "monitoring-thanos-query-net");
-            query.getSpec().getEgress().add(new NetworkPolicyEgressRuleBuilder()
-                    .addNewTo().withNewIpBlock().withCidr("0.0.0.0/0").endIpBlock().endTo()
-                    .addNewPort().withProtocol("TCP").withNewPort(443).endPort().build());
+            query.getSpec()
+                    .getEgress()
+                    .add(new NetworkPolicyEgressRuleBuilder()
+                            .addNewTo()
+                            .withNewIpBlock()
+                            .withCidr("0.0.0.0/0")
+                            .endIpBlock()
+                            .endTo()
+                            .addNewPort()
+                            .withProtocol("TCP")
+                            .withNewPort(443)
+                            .endPort()
+                            .build());
             HaReport report = brokenByMutation(NetworkPoliciesCheck.ID, objects);
-            assertThat(report.findings()).singleElement().satisfies(f ->
-                    assertThat(f.message()).contains("thanos-query", "ipBlock 0.0.0.0/0", "443/TCP"));
+            assertThat(report.findings())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.message()).contains("thanos-query", "ipBlock 0.0.0.0/0", "443/TCP"));
         }
     }
 
@@ -527,7 +672,8 @@ class FailingCasesTest {
         @Test
         @DisplayName("an Alertmanager affinity that drops the generated spreading")
         void affinityWithoutSpread() {
-            HaReport report = brokenByValues(FailureDomainsCheck.ID, "failure-domains--alertmanager-affinity-without-spread.yaml");
+            HaReport report = brokenByValues(
+                    FailureDomainsCheck.ID, "failure-domains--alertmanager-affinity-without-spread.yaml");
             assertThat(report.findings()).singleElement().satisfies(f -> {
                 assertThat(f.object()).isEqualTo("StatefulSet/monitoring-alertmanager");
                 assertThat(f.message()).contains("3 replicas", "0 of 3 running", "kubernetes.io/hostname");
@@ -539,8 +685,10 @@ class FailingCasesTest {
         @DisplayName("Prometheus requiring a label no node carries")
         void pendingPrometheus() {
             HaReport report = brokenByValues(FailureDomainsCheck.ID, "failure-domains--prometheus-node-selector.yaml");
-            assertThat(report.findings()).singleElement().is(message("All 2 replica(s) stay Pending on topology 3x2: no eligible node: "
-                    + "node lacks label disktype=nvme (nodeSelector) (6 of 6 nodes)."));
+            assertThat(report.findings())
+                    .singleElement()
+                    .is(message("All 2 replica(s) stay Pending on topology 3x2: no eligible node: "
+                            + "node lacks label disktype=nvme (nodeSelector) (6 of 6 nodes)."));
         }
 
         @Test
@@ -550,8 +698,10 @@ class FailingCasesTest {
                     .topology(Topology.preset("3x2", NodePool.none()))
                     .run();
             assertThat(AnalysisFixtures.checkIds(report)).containsExactly(FailureDomainsCheck.ID);
-            assertThat(report.findings()).hasSize(report.components().size())
-                    .allSatisfy(f -> assertThat(f).is(message("no eligible node: node lacks label workload-pool=monitoring (nodeSelector)")));
+            assertThat(report.findings())
+                    .hasSize(report.components().size())
+                    .allSatisfy(f -> assertThat(f)
+                            .is(message("no eligible node: node lacks label workload-pool=monitoring (nodeSelector)")));
         }
     }
 }

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HaReportCommandTest {
 
     /** Exit code and output of one run. */
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private static Run run(String... args) {
         return runWithInput("", args);
@@ -35,14 +34,19 @@ class HaReportCommandTest {
     private static Run runWithInput(String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = HaReportCommand.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit = HaReportCommand.run(
+                args,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     /** The prod overlay rendered by the render API, as a user's own helm template would print it. */
     private static String prodManifest() {
-        return HelmRender.chart(ProjectPaths.umbrellaChart()).valuesFile(ProjectPaths.environment("prod")).manifest();
+        return HelmRender.chart(ProjectPaths.umbrellaChart())
+                .valuesFile(ProjectPaths.environment("prod"))
+                .manifest();
     }
 
     /** The manifest without the document of one object (a broken invariant: a missing budget, say). */
@@ -73,12 +77,16 @@ class HaReportCommandTest {
     class ExitCode {
 
         @Test
-        @DisplayName("is 0 for prod on its default 3x2 topology, whose text report says it survives any node and any zone")
+        @DisplayName(
+                "is 0 for prod on its default 3x2 topology, whose text report says it survives any node and any zone")
         void prodPasses() {
             Run run = run();
             assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(HaReportCommand.OK);
-            assertThat(run.out()).contains("HA report: overlay prod, release monitoring, namespace monitoring",
-                    "Stack: survives loss of any node: yes; of any zone: yes", "Findings: none (13 checks");
+            assertThat(run.out())
+                    .contains(
+                            "HA report: overlay prod, release monitoring, namespace monitoring",
+                            "Stack: survives loss of any node: yes; of any zone: yes",
+                            "Findings: none (13 checks");
         }
 
         @Test
@@ -94,8 +102,10 @@ class HaReportCommandTest {
         void brokenOverlayFails() {
             Run run = run("prod", "-f", values("pod-disruption-budgets--prometheus-without-pdb.yaml"));
             assertThat(run.exit()).isEqualTo(HaReportCommand.FINDINGS);
-            assertThat(run.out()).contains("[ERROR] pod-disruption-budgets  StatefulSet/monitoring-prometheus",
-                    "change: prometheus.podDisruptionBudget.enabled: true");
+            assertThat(run.out())
+                    .contains(
+                            "[ERROR] pod-disruption-budgets  StatefulSet/monitoring-prometheus",
+                            "change: prometheus.podDisruptionBudget.enabled: true");
         }
 
         @Test
@@ -154,7 +164,8 @@ class HaReportCommandTest {
                 }
             }
             assertThat(alertmanager).isNotNull();
-            assertThat(alertmanager.path("zoneLoss").path("reason").asText()).endsWith("every eligible node is in zone zone-a");
+            assertThat(alertmanager.path("zoneLoss").path("reason").asText())
+                    .endsWith("every eligible node is in zone zone-a");
         }
 
         @Test
@@ -168,14 +179,22 @@ class HaReportCommandTest {
                     """);
             Run run = run("prod", "--topology", nodes.toString());
             assertThat(run.exit()).isEqualTo(HaReportCommand.FINDINGS);
-            assertThat(run.out()).contains("Topology two-nodes.yaml: 2 nodes in 2 zones (z1, z2)", "stay Pending on topology two-nodes.yaml");
+            assertThat(run.out())
+                    .contains(
+                            "Topology two-nodes.yaml: 2 nodes in 2 zones (z1, z2)",
+                            "stay Pending on topology two-nodes.yaml");
         }
 
         @Test
         @DisplayName("--external declares a name the overlay does not")
         void external() {
             Run undeclared = run("prod", "-f", values("references--unknown-priority-class.yaml"));
-            Run declared = run("prod", "-f", values("references--unknown-priority-class.yaml"), "--external", "PriorityClass/platform-critical");
+            Run declared = run(
+                    "prod",
+                    "-f",
+                    values("references--unknown-priority-class.yaml"),
+                    "--external",
+                    "PriorityClass/platform-critical");
             assertThat(undeclared.exit()).isEqualTo(HaReportCommand.FINDINGS);
             assertThat(declared.exit()).as(declared.out()).isEqualTo(HaReportCommand.OK);
         }
@@ -186,19 +205,27 @@ class HaReportCommandTest {
     class Inputs {
 
         @Test
-        @DisplayName("a manifest on stdin (-) passes like the overlay it was rendered from, naming itself, release and namespace")
+        @DisplayName(
+                "a manifest on stdin (-) passes like the overlay it was rendered from, naming itself, release and namespace")
         void manifestOnStdin() {
-            Run run = runWithInput(prodManifest(), "-", "-f", ProjectPaths.environment("prod").toString());
+            Run run = runWithInput(
+                    prodManifest(), "-", "-f", ProjectPaths.environment("prod").toString());
             assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(HaReportCommand.OK);
-            assertThat(run.out()).contains("HA report: overlay manifest (stdin), release monitoring, namespace monitoring",
-                    "Stack: survives loss of any node: yes; of any zone: yes", "Findings: none");
+            assertThat(run.out())
+                    .contains(
+                            "HA report: overlay manifest (stdin), release monitoring, namespace monitoring",
+                            "Stack: survives loss of any node: yes; of any zone: yes",
+                            "Findings: none");
         }
 
         @Test
         @DisplayName("the same manifest without the Prometheus budget fails the disruption-budget check")
         void brokenManifest() {
-            Run run = runWithInput(without(prodManifest(), "PodDisruptionBudget", "monitoring-prometheus"), "-",
-                    "-f", ProjectPaths.environment("prod").toString());
+            Run run = runWithInput(
+                    without(prodManifest(), "PodDisruptionBudget", "monitoring-prometheus"),
+                    "-",
+                    "-f",
+                    ProjectPaths.environment("prod").toString());
             assertThat(run.exit()).isEqualTo(HaReportCommand.FINDINGS);
             assertThat(run.out()).contains("[ERROR] pod-disruption-budgets  StatefulSet/monitoring-prometheus");
         }
@@ -207,7 +234,12 @@ class HaReportCommandTest {
         @DisplayName("a manifest file (--manifest) is read like stdin; the pool comes from the rendered pods")
         void manifestFile(@TempDir Path dir) throws Exception {
             Path file = Files.writeString(dir.resolve("prod.yaml"), prodManifest());
-            Run run = run("--manifest", file.toString(), "-f", ProjectPaths.environment("prod").toString(), "--json");
+            Run run = run(
+                    "--manifest",
+                    file.toString(),
+                    "-f",
+                    ProjectPaths.environment("prod").toString(),
+                    "--json");
             assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(HaReportCommand.OK);
             JsonNode report = new ObjectMapper().readTree(run.out());
             assertThat(report.path("overlay").asText()).isEqualTo("manifest " + file);
@@ -247,10 +279,14 @@ class HaReportCommandTest {
             HelmJava.call(() -> new Helm(copy).packageIt().withDestination(out).call());
             String tgz;
             try (Stream<Path> files = Files.list(out)) {
-                tgz = files.filter(f -> f.toString().endsWith(".tgz")).findFirst().orElseThrow().toString();
+                tgz = files.filter(f -> f.toString().endsWith(".tgz"))
+                        .findFirst()
+                        .orElseThrow()
+                        .toString();
             }
             Run prod = run("prod", "--chart", tgz);
-            Run broken = run("prod", "--chart", tgz, "-f", values("pod-disruption-budgets--prometheus-without-pdb.yaml"));
+            Run broken =
+                    run("prod", "--chart", tgz, "-f", values("pod-disruption-budgets--prometheus-without-pdb.yaml"));
             assertThat(prod.exit()).as(prod.out() + prod.err()).isEqualTo(HaReportCommand.OK);
             assertThat(prod.out()).contains("HA report: overlay prod of " + tgz);
             assertThat(broken.exit()).isEqualTo(HaReportCommand.FINDINGS);

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 class ShippedOverlaysTest {
 
     private static HaReport.Component component(HaReport report, String name) {
-        return report.components().stream().filter(c -> c.component().equals(name)).findFirst()
+        return report.components().stream()
+                .filter(c -> c.component().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no component " + name));
     }
 
@@ -21,7 +23,8 @@ class ShippedOverlaysTest {
         private final HaReport report = AnalysisFixtures.report("prod", "3x2", "prod-with-loki.yaml");
 
         @Test
-        @DisplayName("has no finding: the Loki ring, its compactor API and its ruler's alerts are exactly what the policies allow")
+        @DisplayName(
+                "has no finding: the Loki ring, its compactor API and its ruler's alerts are exactly what the policies allow")
         void noFinding() {
             assertThat(report.findings()).as(AnalysisFixtures.describe(report)).isEmpty();
         }
@@ -58,9 +61,19 @@ class ShippedOverlaysTest {
         @DisplayName("runs every component on the dedicated pool in all three zones")
         void eligibleEverywhereOnThePool() {
             assertThat(report.topology()).contains("workload-pool=monitoring", "dedicated=monitoring:NoSchedule");
-            assertThat(report.components()).extracting(HaReport.Component::component).contains(
-                    "prometheus", "thanos-query", "thanos-query-frontend", "thanos-store", "thanos-compactor",
-                    "alertmanager", "grafana", "postgresql", "redis", "redis-haproxy");
+            assertThat(report.components())
+                    .extracting(HaReport.Component::component)
+                    .contains(
+                            "prometheus",
+                            "thanos-query",
+                            "thanos-query-frontend",
+                            "thanos-store",
+                            "thanos-compactor",
+                            "alertmanager",
+                            "grafana",
+                            "postgresql",
+                            "redis",
+                            "redis-haproxy");
             assertThat(report.components()).allSatisfy(c -> {
                 assertThat(c.eligibleZones()).containsExactly("zone-a", "zone-b", "zone-c");
                 assertThat(c.pending()).isZero();
@@ -81,8 +94,10 @@ class ShippedOverlaysTest {
         @Test
         @DisplayName("reports every component's disruption budget, the operator's for PostgreSQL")
         void disruptionBudgets() {
-            assertThat(component(report, "alertmanager").disruptionBudget()).isEqualTo("minAvailable 2 (1 disruption allowed)");
-            assertThat(component(report, "postgresql").disruptionBudget()).startsWith("operator: primary minAvailable 1");
+            assertThat(component(report, "alertmanager").disruptionBudget())
+                    .isEqualTo("minAvailable 2 (1 disruption allowed)");
+            assertThat(component(report, "postgresql").disruptionBudget())
+                    .startsWith("operator: primary minAvailable 1");
             assertThat(component(report, "thanos-compactor").disruptionBudget()).isEqualTo("none");
         }
 
@@ -107,7 +122,8 @@ class ShippedOverlaysTest {
     class ProdIngressFromOutside {
 
         @Test
-        @DisplayName("admit the ingress controller's namespace to the Grafana UI in prod, and nobody from outside in dev (reported, not a finding)")
+        @DisplayName(
+                "admit the ingress controller's namespace to the Grafana UI in prod, and nobody from outside in dev (reported, not a finding)")
         void grafanaUsers() {
             HaReport prod = AnalysisFixtures.report("prod", "3x2");
             assertThat(prod.notAdmitted()).isEmpty();
@@ -117,8 +133,9 @@ class ShippedOverlaysTest {
                 assertThat(p.peer()).contains("kubernetes.io/metadata.name=ingress-nginx");
             });
             HaReport dev = AnalysisFixtures.report("dev", "1x1");
-            assertThat(dev.notAdmitted()).containsExactly(
-                    "grafana: users / ingress controller (the Grafana UI on port 3000) are admitted by no NetworkPolicy rule");
+            assertThat(dev.notAdmitted())
+                    .containsExactly(
+                            "grafana: users / ingress controller (the Grafana UI on port 3000) are admitted by no NetworkPolicy rule");
             assertThat(dev.findings()).isEmpty();
         }
     }
@@ -147,9 +164,11 @@ class ShippedOverlaysTest {
             assertThat(report.survivesAnyZone()).isFalse();
             HaReport.Survival grafana = component(report, "grafana").zoneLoss();
             assertThat(grafana.survives()).isFalse();
-            assertThat(grafana.reason()).isEqualTo("losing zone zone-a leaves 0 of 3 running, needs 1 (any one replica serves): "
-                    + "every eligible node is in zone zone-a");
-            assertThat(component(report, "thanos-compactor").zoneLoss().survives()).isTrue();
+            assertThat(grafana.reason())
+                    .isEqualTo("losing zone zone-a leaves 0 of 3 running, needs 1 (any one replica serves): "
+                            + "every eligible node is in zone zone-a");
+            assertThat(component(report, "thanos-compactor").zoneLoss().survives())
+                    .isTrue();
         }
     }
 
@@ -196,7 +215,8 @@ class ShippedOverlaysTest {
         void doesNotSurviveNodeLoss() {
             assertThat(report.survivesAnyNode()).isFalse();
             assertThat(component(report, "prometheus").nodeLoss().reason())
-                    .isEqualTo("losing node zone-a-1 leaves 0 of 1 running, needs 1 (any one replica serves): a single replica");
+                    .isEqualTo(
+                            "losing node zone-a-1 leaves 0 of 1 running, needs 1 (any one replica serves): a single replica");
         }
     }
 }

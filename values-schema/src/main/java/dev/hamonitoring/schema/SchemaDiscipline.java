@@ -37,13 +37,13 @@ public final class SchemaDiscipline {
     public static final String DRAFT_07 = "http://json-schema.org/draft-07/schema#";
 
     private static final List<String> CONSTRAINT_ARRAYS = List.of("allOf", "anyOf", "oneOf");
-    private static final List<String> CONSTRAINT_OBJECTS = List.of("not", "if", "then", "else", "contains", "propertyNames");
+    private static final List<String> CONSTRAINT_OBJECTS =
+            List.of("not", "if", "then", "else", "contains", "propertyNames");
     private static final List<String> DEFINITION_KEYWORDS = List.of("definitions", "$defs");
 
     private final List<String> problems = new ArrayList<>();
 
-    private SchemaDiscipline() {
-    }
+    private SchemaDiscipline() {}
 
     /**
      * Checks a parsed schema.
@@ -102,8 +102,7 @@ public final class SchemaDiscipline {
         }
         JsonNode patternProperties = schema.get("patternProperties");
         if (patternProperties != null && patternProperties.isObject()) {
-            patternProperties.properties().forEach(
-                    e -> declaration(location + "[/" + e.getKey() + "/]", e.getValue()));
+            patternProperties.properties().forEach(e -> declaration(location + "[/" + e.getKey() + "/]", e.getValue()));
         }
         JsonNode additional = schema.get("additionalProperties");
         if (additional != null && additional.isObject()) {
@@ -122,8 +121,7 @@ public final class SchemaDiscipline {
         for (String keyword : DEFINITION_KEYWORDS) {
             JsonNode definitions = schema.get(keyword);
             if (definitions != null && definitions.isObject()) {
-                definitions.properties().forEach(
-                        e -> declaration("#/" + keyword + "/" + e.getKey(), e.getValue()));
+                definitions.properties().forEach(e -> declaration("#/" + keyword + "/" + e.getKey(), e.getValue()));
             }
         }
         constraints(location, schema);
@@ -190,7 +188,9 @@ public final class SchemaDiscipline {
 
     private void checkDescription(String path, JsonNode property) {
         JsonNode description = property.isObject() ? property.get("description") : null;
-        if (description == null || !description.isTextual() || description.asText().isBlank()) {
+        if (description == null
+                || !description.isTextual()
+                || description.asText().isBlank()) {
             problems.add(path + ": property has no description");
         }
     }

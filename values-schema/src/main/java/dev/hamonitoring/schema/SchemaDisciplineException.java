@@ -24,7 +24,10 @@ public final class SchemaDisciplineException extends RuntimeException {
 
     private static String format(String headline, List<String> problems) {
         StringBuilder message = new StringBuilder(headline)
-                .append(" (").append(problems.size()).append(problems.size() == 1 ? " problem" : " problems").append("):");
+                .append(" (")
+                .append(problems.size())
+                .append(problems.size() == 1 ? " problem" : " problems")
+                .append("):");
         for (String problem : problems) {
             message.append(System.lineSeparator()).append("  - ").append(problem);
         }

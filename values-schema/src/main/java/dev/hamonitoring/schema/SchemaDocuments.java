@@ -29,8 +29,7 @@ public final class SchemaDocuments {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SchemaDocuments() {
-    }
+    private SchemaDocuments() {}
 
     /**
      * Reads a YAML document into a tree. An empty file reads as {@link MissingNode}.
@@ -44,7 +43,8 @@ public final class SchemaDocuments {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("File not found: " + file.toAbsolutePath(), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot read YAML from " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "Cannot read YAML from " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 
@@ -69,8 +69,7 @@ public final class SchemaDocuments {
                 .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
                 .withObjectEmptySeparator("")
                 .withArrayEmptySeparator("");
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
-                .withSeparators(separators);
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withSeparators(separators);
         printer.indentObjectsWith(indenter);
         printer.indentArraysWith(indenter);
         try {

@@ -35,11 +35,10 @@ public final class SchemaGenerator {
     public static final String UPDATE_COMMAND = "./mvnw -q -pl values-schema test -D" + UPDATE_PROPERTY
             + "=true -Dtest=CommittedSchemaTest -Dsurefire.failIfNoSpecifiedTests=false";
 
-    static final String GENERATED_COMMENT = "Generated from " + SOURCE + "; edit the YAML, not this file, then run: "
-            + UPDATE_COMMAND;
+    static final String GENERATED_COMMENT =
+            "Generated from " + SOURCE + "; edit the YAML, not this file, then run: " + UPDATE_COMMAND;
 
-    private SchemaGenerator() {
-    }
+    private SchemaGenerator() {}
 
     /**
      * Checks the source and writes the JSON.
@@ -56,7 +55,8 @@ public final class SchemaGenerator {
         }
         String json = toJson(source);
         try {
-            if (Files.isRegularFile(target) && Files.readString(target, StandardCharsets.UTF_8).equals(json)) {
+            if (Files.isRegularFile(target)
+                    && Files.readString(target, StandardCharsets.UTF_8).equals(json)) {
                 return false;
             }
             Path parent = target.toAbsolutePath().getParent();

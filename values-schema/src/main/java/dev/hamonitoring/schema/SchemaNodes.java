@@ -16,8 +16,7 @@ final class SchemaNodes {
     /** Guards against $ref cycles; no sane values schema nests references this deep. */
     private static final int MAX_REF_DEPTH = 32;
 
-    private SchemaNodes() {
-    }
+    private SchemaNodes() {}
 
     /** Follows local {@code $ref}s ({@code #/definitions/x}); anything else is returned unchanged. */
     static JsonNode resolve(JsonNode root, JsonNode node) {
@@ -52,12 +51,13 @@ final class SchemaNodes {
 
     /** An object schema is one typed {@code object} or one that declares properties. */
     static boolean isObject(JsonNode schema) {
-        return schema != null && schema.isObject()
-                && (types(schema).contains("object") || schema.has("properties"));
+        return schema != null && schema.isObject() && (types(schema).contains("object") || schema.has("properties"));
     }
 
     static boolean hasProperties(JsonNode schema) {
-        return schema != null && schema.has("properties") && schema.get("properties").isObject()
+        return schema != null
+                && schema.has("properties")
+                && schema.get("properties").isObject()
                 && schema.get("properties").size() > 0;
     }
 

@@ -52,7 +52,8 @@ public final class SchemaValuesConsistency {
     public static List<String> check(JsonNode schema, JsonNode values) {
         SchemaValuesConsistency consistency = new SchemaValuesConsistency(schema);
         JsonNode valuesRoot = values == null || values.isMissingNode() || values.isNull()
-                ? JsonNodeFactory.instance.objectNode() : values;
+                ? JsonNodeFactory.instance.objectNode()
+                : values;
         consistency.declared(ValuesPath.root(), valuesRoot, schema);
         consistency.defaulted(ValuesPath.root(), schema, valuesRoot);
         return List.copyOf(consistency.problems);

@@ -39,7 +39,8 @@ public final class ValuesReferenceGenerator {
      */
     public static void main(String[] args) {
         if (args.length < 2 || args.length > 3) {
-            throw new IllegalArgumentException("usage: ValuesReferenceGenerator <values.schema.yaml> <values.yaml> [out.md]");
+            throw new IllegalArgumentException(
+                    "usage: ValuesReferenceGenerator <values.schema.yaml> <values.yaml> [out.md]");
         }
         String markdown = render(Path.of(args[0]), Path.of(args[1]));
         if (args.length == 3) {
@@ -98,10 +99,14 @@ public final class ValuesReferenceGenerator {
             allowed.forEach(choice -> choices.add(code(SchemaDocuments.toCompactJson(choice))));
             description = (description + " One of: " + String.join(", ", choices) + ".").trim();
         }
-        table.append("| ").append(code(path.toString()))
-                .append(" | ").append(cell(type(resolved)))
-                .append(" | ").append(value.isMissingNode() ? "" : code(SchemaDocuments.toCompactJson(value)))
-                .append(" | ").append(cell(escapeHtml(description)))
+        table.append("| ")
+                .append(code(path.toString()))
+                .append(" | ")
+                .append(cell(type(resolved)))
+                .append(" | ")
+                .append(value.isMissingNode() ? "" : code(SchemaDocuments.toCompactJson(value)))
+                .append(" | ")
+                .append(cell(escapeHtml(description)))
                 .append(" |\n");
     }
 
@@ -114,7 +119,8 @@ public final class ValuesReferenceGenerator {
         for (String type : types) {
             if (type.equals("array") && schema.path("items").has("type")) {
                 labels.add("array of " + String.join(" or ", SchemaNodes.types(schema.get("items"))));
-            } else if (type.equals("object") && schema.path("additionalProperties").has("type")) {
+            } else if (type.equals("object")
+                    && schema.path("additionalProperties").has("type")) {
                 labels.add("map of " + String.join(" or ", SchemaNodes.types(schema.get("additionalProperties"))));
             } else {
                 labels.add(type);

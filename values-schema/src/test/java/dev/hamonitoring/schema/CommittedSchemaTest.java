@@ -37,7 +37,9 @@ class CommittedSchemaTest {
     @Test
     @DisplayName("is exactly the JSON generated from the YAML source")
     void upToDate() throws IOException {
-        assertThat(committed()).as("the chart must carry its schema so git installs validate values").isRegularFile();
+        assertThat(committed())
+                .as("the chart must carry its schema so git installs validate values")
+                .isRegularFile();
         String generated = SchemaGenerator.toJson(source());
         String onDisk = Files.readString(committed(), StandardCharsets.UTF_8);
         if (!generated.equals(onDisk)) {

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** Test fixtures live under values-schema/src/test/resources. */
 final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static Path path(String resource) {
         URL url = Fixtures.class.getResource("/" + resource);

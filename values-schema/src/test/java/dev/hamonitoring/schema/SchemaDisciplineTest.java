@@ -68,9 +68,9 @@ class SchemaDisciplineTest {
         @Test
         @DisplayName("naming each property that has none or a blank one, at any depth")
         void missingAndBlankDescriptionsAreReported() {
-            assertThat(problemsOf("bad-missing-description")).containsExactly(
-                    "replicas: property has no description",
-                    "grafana.enabled: property has no description");
+            assertThat(problemsOf("bad-missing-description"))
+                    .containsExactly(
+                            "replicas: property has no description", "grafana.enabled: property has no description");
         }
 
         @Test
@@ -95,9 +95,10 @@ class SchemaDisciplineTest {
                         additionalProperties: false
                         properties:
                           tag: {type: string}
-                    """)).containsExactly(
-                    "volumes[].name: property has no description",
-                    "#/definitions/image.tag: property has no description");
+                    """))
+                    .containsExactly(
+                            "volumes[].name: property has no description",
+                            "#/definitions/image.tag: property has no description");
         }
     }
 
@@ -108,12 +109,15 @@ class SchemaDisciplineTest {
         @Test
         @DisplayName("rejecting an object with properties and no additionalProperties")
         void missingAdditionalPropertiesIsReported() {
-            assertThat(problemsOf("bad-open-object")).singleElement().asString()
+            assertThat(problemsOf("bad-open-object"))
+                    .singleElement()
+                    .asString()
                     .startsWith("grafana: object with properties must set additionalProperties: false");
         }
 
         @Test
-        @DisplayName("accepting an explicit additionalProperties: true as a deliberate free-form map with documented keys")
+        @DisplayName(
+                "accepting an explicit additionalProperties: true as a deliberate free-form map with documented keys")
         void additionalPropertiesTrueIsAccepted() {
             assertThat(problemsOf("free-form-with-known-keys")).isEmpty();
         }
@@ -127,7 +131,8 @@ class SchemaDisciplineTest {
                     additionalProperties: "no"
                     properties:
                       replicas: {description: Replicas., type: integer}
-                    """)).containsExactly("(root): additionalProperties must be false, true or a schema");
+                    """))
+                    .containsExactly("(root): additionalProperties must be false, true or a schema");
         }
 
         @Test
@@ -155,7 +160,9 @@ class SchemaDisciplineTest {
                     type: object
                     properties:
                       replicas: {description: Replicas., type: integer}
-                    """)).singleElement().asString()
+                    """))
+                    .singleElement()
+                    .asString()
                     .startsWith("(root): object with properties must set additionalProperties: false");
         }
     }
@@ -167,8 +174,9 @@ class SchemaDisciplineTest {
         @Test
         @DisplayName("rejecting an object with neither properties nor additionalProperties")
         void undecidedMapIsReported() {
-            assertThat(problemsOf("bad-undecided-map")).containsExactly(
-                    "nodeSelector: free-form object must say additionalProperties: true (or give a schema for its values)");
+            assertThat(problemsOf("bad-undecided-map"))
+                    .containsExactly(
+                            "nodeSelector: free-form object must say additionalProperties: true (or give a schema for its values)");
         }
 
         @Test
@@ -191,10 +199,13 @@ class SchemaDisciplineTest {
         @Test
         @DisplayName("rejecting a $schema other than draft-07 and a remote $ref")
         void networkReferencesAreReported() {
-            assertThat(problemsOf("bad-network")).satisfiesExactly(
-                    dialect -> assertThat(dialect).startsWith("(root): $schema must be \"http://json-schema.org/draft-07/schema#\"")
-                            .contains("https://json-schema.org/draft/2020-12/schema"),
-                    ref -> assertThat(ref).startsWith("image: $ref \"https://example.org/schemas/image.json\" is not local"));
+            assertThat(problemsOf("bad-network"))
+                    .satisfiesExactly(
+                            dialect -> assertThat(dialect)
+                                    .startsWith("(root): $schema must be \"http://json-schema.org/draft-07/schema#\"")
+                                    .contains("https://json-schema.org/draft/2020-12/schema"),
+                            ref -> assertThat(ref)
+                                    .startsWith("image: $ref \"https://example.org/schemas/image.json\" is not local"));
         }
 
         @Test
@@ -203,8 +214,9 @@ class SchemaDisciplineTest {
             assertThat(problemsOfYaml("""
                     type: object
                     additionalProperties: false
-                    """)).containsExactly(
-                    "(root): declare $schema: \"http://json-schema.org/draft-07/schema#\" (the dialect this schema is written in)");
+                    """))
+                    .containsExactly(
+                            "(root): declare $schema: \"http://json-schema.org/draft-07/schema#\" (the dialect this schema is written in)");
         }
     }
 
@@ -215,9 +227,10 @@ class SchemaDisciplineTest {
         @Test
         @DisplayName("an unknown type name and a non-boolean x-optional")
         void badKeywordValuesAreReported() {
-            assertThat(problemsOf("bad-keywords")).containsExactly(
-                    "replicas: unknown type \"int\" (one of array, boolean, integer, null, number, object, string)",
-                    "nameOverride: x-optional must be true or false");
+            assertThat(problemsOf("bad-keywords"))
+                    .containsExactly(
+                            "replicas: unknown type \"int\" (one of array, boolean, integer, null, number, object, string)",
+                            "nameOverride: x-optional must be true or false");
         }
 
         @Test
@@ -232,7 +245,9 @@ class SchemaDisciplineTest {
         @Test
         @DisplayName("an empty document")
         void emptyDocumentIsReported() {
-            assertThat(problemsOfYaml("")).singleElement().asString()
+            assertThat(problemsOfYaml(""))
+                    .singleElement()
+                    .asString()
                     .startsWith("(root): the schema must be a YAML mapping");
         }
 

@@ -35,7 +35,8 @@ class SchemaGeneratorTest {
         @Test
         @DisplayName("writes exactly the expected pretty JSON (golden file)")
         void writesGoldenJson() throws IOException {
-            assertThat(SchemaGenerator.generate(Fixtures.schema("good"), target())).isTrue();
+            assertThat(SchemaGenerator.generate(Fixtures.schema("good"), target()))
+                    .isTrue();
 
             assertThat(Files.readString(target(), StandardCharsets.UTF_8))
                     .isEqualTo(Files.readString(Fixtures.path("expected/good.schema.json"), StandardCharsets.UTF_8));
@@ -47,7 +48,8 @@ class SchemaGeneratorTest {
             SchemaGenerator.generate(Fixtures.schema("good"), target());
             String json = Files.readString(target(), StandardCharsets.UTF_8);
 
-            assertThat(json).startsWith("{\n  \"$schema\": \"http://json-schema.org/draft-07/schema#\",\n")
+            assertThat(json)
+                    .startsWith("{\n  \"$schema\": \"http://json-schema.org/draft-07/schema#\",\n")
                     .contains("\n    \"replicas\": {\n      \"description\": \"Prometheus replicas.\",")
                     .contains("\"enum\": [\n        \"debug\",\n")
                     .doesNotContain("\r")
@@ -63,9 +65,13 @@ class SchemaGeneratorTest {
             JsonNode source = SchemaDocuments.readYaml(Fixtures.schema("good"));
             ObjectNode written = (ObjectNode) new ObjectMapper().readTree(target().toFile());
 
-            assertThat(written.get("$comment").asText()).startsWith("Generated from values-schema/src/main/schema/values.schema.yaml");
-            assertThat(fieldNames(written)).containsExactly("$schema", "$comment", "type", "additionalProperties", "properties", "definitions");
-            assertThat(fieldNames(written.get("properties"))).containsExactlyElementsOf(fieldNames(source.get("properties")));
+            assertThat(written.get("$comment").asText())
+                    .startsWith("Generated from values-schema/src/main/schema/values.schema.yaml");
+            assertThat(fieldNames(written))
+                    .containsExactly(
+                            "$schema", "$comment", "type", "additionalProperties", "properties", "definitions");
+            assertThat(fieldNames(written.get("properties")))
+                    .containsExactlyElementsOf(fieldNames(source.get("properties")));
             written.remove("$comment");
             assertThat(written).isEqualTo(source);
         }
@@ -78,7 +84,8 @@ class SchemaGeneratorTest {
             Files.setLastModifiedTime(target(), old);
             byte[] first = Files.readAllBytes(target());
 
-            assertThat(SchemaGenerator.generate(Fixtures.schema("good"), target())).isFalse();
+            assertThat(SchemaGenerator.generate(Fixtures.schema("good"), target()))
+                    .isFalse();
             assertThat(Files.readAllBytes(target())).isEqualTo(first);
             assertThat(Files.getLastModifiedTime(target())).isEqualTo(old);
         }
@@ -118,7 +125,9 @@ class SchemaGeneratorTest {
                     .hasMessageContaining("bad-missing-description.schema.yaml breaks the schema rules (2 problems):")
                     .hasMessageContaining("  - replicas: property has no description")
                     .hasMessageContaining("  - grafana.enabled: property has no description")
-                    .extracting(e -> ((SchemaDisciplineException) e).problems()).asList().hasSize(2);
+                    .extracting(e -> ((SchemaDisciplineException) e).problems())
+                    .asList()
+                    .hasSize(2);
             assertThat(target()).doesNotExist();
         }
 

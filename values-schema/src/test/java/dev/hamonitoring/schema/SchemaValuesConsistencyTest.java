@@ -17,7 +17,8 @@ class SchemaValuesConsistencyTest {
         @Test
         @DisplayName("finds nothing, with optional keys left out and free-form maps filled in")
         void noProblems() {
-            assertThat(SchemaValuesConsistency.check(Fixtures.schema("good"), Fixtures.values("good-values"))).isEmpty();
+            assertThat(SchemaValuesConsistency.check(Fixtures.schema("good"), Fixtures.values("good-values")))
+                    .isEmpty();
         }
 
         @Test
@@ -87,7 +88,7 @@ class SchemaValuesConsistencyTest {
         @DisplayName("and requireConsistent fails listing them")
         void requireFails() {
             assertThatThrownBy(() -> SchemaValuesConsistency.requireConsistent(
-                    Fixtures.schema("good"), Fixtures.values("missing-defaults")))
+                            Fixtures.schema("good"), Fixtures.values("missing-defaults")))
                     .isInstanceOf(SchemaDisciplineException.class)
                     .hasMessageContaining("disagree (3 problems):")
                     .hasMessageContaining("  - image.tag: declared in the schema");
@@ -97,7 +98,7 @@ class SchemaValuesConsistencyTest {
         @DisplayName("treats an empty values.yaml as missing every default")
         void emptyValues() {
             assertThat(SchemaValuesConsistency.check(
-                    SchemaDocuments.readYaml(Fixtures.schema("good")), SchemaDocuments.parseYaml("")))
+                            SchemaDocuments.readYaml(Fixtures.schema("good")), SchemaDocuments.parseYaml("")))
                     .hasSize(7);
         }
     }

@@ -23,17 +23,25 @@ class ValuesReferenceGeneratorTest {
         @Test
         @DisplayName("exactly as the golden file")
         void matchesGolden() throws IOException {
-            assertThat(reference()).isEqualTo(
-                    Files.readString(Fixtures.path("expected/good-reference.md"), StandardCharsets.UTF_8));
+            assertThat(reference())
+                    .isEqualTo(Files.readString(Fixtures.path("expected/good-reference.md"), StandardCharsets.UTF_8));
         }
 
         @Test
         @DisplayName("with one row per leaf key in schema order, expanding objects and $refs")
         void oneRowPerLeaf() {
             assertThat(reference().lines().skip(2).map(line -> line.split(" \\| ")[0]))
-                    .containsExactly("| `replicas`", "| `image.repository`", "| `image.tag`", "| `logLevel`",
-                            "| `podAnnotations`", "| `resources`", "| `extraArgs`", "| `grafana.enabled`",
-                            "| `grafana.\"grafana.ini\"`", "| `grafana.adminSecret`");
+                    .containsExactly(
+                            "| `replicas`",
+                            "| `image.repository`",
+                            "| `image.tag`",
+                            "| `logLevel`",
+                            "| `podAnnotations`",
+                            "| `resources`",
+                            "| `extraArgs`",
+                            "| `grafana.enabled`",
+                            "| `grafana.\"grafana.ini\"`",
+                            "| `grafana.adminSecret`");
         }
     }
 
@@ -58,21 +66,24 @@ class ValuesReferenceGeneratorTest {
         @Test
         @DisplayName("listing enum choices in the description")
         void enumChoices() {
-            assertThat(reference()).contains(
-                    "| `logLevel` | string | `\"info\"` | Log level. One of: `\"debug\"`, `\"info\"`, `\"warn\"`. |\n");
+            assertThat(reference())
+                    .contains(
+                            "| `logLevel` | string | `\"info\"` | Log level. One of: `\"debug\"`, `\"info\"`, `\"warn\"`. |\n");
         }
 
         @Test
         @DisplayName("escaping pipes so a default cannot break the table")
         void escapesPipes() {
-            assertThat(reference()).contains(
-                    "| `grafana.\"grafana.ini\"` | object | `{\"server\":{\"root_url\":\"https://grafana.example.org\\|x\"}}` |");
+            assertThat(reference())
+                    .contains(
+                            "| `grafana.\"grafana.ini\"` | object | `{\"server\":{\"root_url\":\"https://grafana.example.org\\|x\"}}` |");
         }
 
         @Test
         @DisplayName("escaping angle brackets in descriptions so they are not read as HTML")
         void escapesHtml() {
-            String table = ValuesReferenceGenerator.render(SchemaDocuments.parseYaml("""
+            String table = ValuesReferenceGenerator.render(
+                    SchemaDocuments.parseYaml("""
                     type: object
                     additionalProperties: false
                     properties:
@@ -81,14 +92,17 @@ class ValuesReferenceGeneratorTest {
                         type: string
                     """), SchemaDocuments.parseYaml("name: \"\"\n"));
 
-            assertThat(table).endsWith("| `name` | string | `\"\"` | Empty names it &lt;release&gt;-critical &amp; co. Second line. |\n");
+            assertThat(table)
+                    .endsWith(
+                            "| `name` | string | `\"\"` | Empty names it &lt;release&gt;-critical &amp; co. Second line. |\n");
         }
 
         @Test
         @DisplayName("leaving the default empty for an optional key without one")
         void optionalWithoutDefault() {
-            assertThat(reference()).contains(
-                    "| `grafana.adminSecret` | string |  | Name of an existing Secret with the admin password. |\n");
+            assertThat(reference())
+                    .contains(
+                            "| `grafana.adminSecret` | string |  | Name of an existing Secret with the admin password. |\n");
         }
     }
 }

@@ -34,8 +34,7 @@ public final class DisruptionBudgetsCheck implements HaCheck {
     }
 
     /** What a budget allows for one workload. */
-    public record Budget(String name, String rule, int allowed) {
-    }
+    public record Budget(String name, String rule, int allowed) {}
 
     @Override
     public List<Finding> check(AnalysisContext context) {
@@ -44,53 +43,91 @@ public final class DisruptionBudgetsCheck implements HaCheck {
         for (PodDisruptionBudget pdb : stack.pdbs()) {
             String name = pdb.getMetadata().getName();
             var selector = pdb.getSpec().getSelector();
-            List<Workload> selected = stack.workloads().stream().filter(w -> Labels.matches(selector, w.representative().labels())).toList();
+            List<Workload> selected = stack.workloads().stream()
+                    .filter(w -> Labels.matches(selector, w.representative().labels()))
+                    .toList();
             if (selected.isEmpty()) {
-                findings.add(Finding.error(ID, "PodDisruptionBudget", name,
-                        "Selector " + Labels.describe(selector) + " selects no pod of the release: it protects nothing.",
+                findings.add(Finding.error(
+                        ID,
+                        "PodDisruptionBudget",
+                        name,
+                        "Selector " + Labels.describe(selector)
+                                + " selects no pod of the release: it protects nothing.",
                         "select app.kubernetes.io/name and app.kubernetes.io/instance of one component"));
                 continue;
             }
             if (selected.size() > 1) {
-                findings.add(Finding.error(ID, "PodDisruptionBudget", name,
-                        "Selector " + Labels.describe(selector) + " selects the pods of " + String.join(", ", selected.stream().map(Workload::ref).toList())
-                                + ": the budget counts them together, so a drain may take every pod of one of them.",
-                        "one PodDisruptionBudget per component, selecting app.kubernetes.io/name and app.kubernetes.io/instance"));
+                findings.add(
+                        Finding.error(
+                                ID,
+                                "PodDisruptionBudget",
+                                name,
+                                "Selector " + Labels.describe(selector) + " selects the pods of "
+                                        + String.join(
+                                                ", ",
+                                                selected.stream()
+                                                        .map(Workload::ref)
+                                                        .toList())
+                                        + ": the budget counts them together, so a drain may take every pod of one of them.",
+                                "one PodDisruptionBudget per component, selecting app.kubernetes.io/name and app.kubernetes.io/instance"));
                 continue;
             }
             Workload w = selected.get(0);
             if (Labels.matches(selector, w.representative().labelsInOtherRelease(stack.release()))) {
-                findings.add(Finding.error(ID, "PodDisruptionBudget", name,
-                        "Selector " + Labels.describe(selector) + " does not pin app.kubernetes.io/instance=" + stack.release()
-                                + ": it also counts the " + w.component() + " pods of another release in the namespace.",
+                findings.add(Finding.error(
+                        ID,
+                        "PodDisruptionBudget",
+                        name,
+                        "Selector " + Labels.describe(selector) + " does not pin app.kubernetes.io/instance="
+                                + stack.release() + ": it also counts the " + w.component()
+                                + " pods of another release in the namespace.",
                         "add app.kubernetes.io/instance: " + stack.release() + " to the selector"));
             }
             Budget budget = budget(pdb, w.replicas());
             if (budget.allowed() < 1) {
-                findings.add(Finding.error(ID, "PodDisruptionBudget", name,
-                        budget.rule() + " with " + w.replicas() + " replica(s) of " + w.ref() + " allows no voluntary disruption: every node drain blocks.",
-                        ValuesKeys.of(w) + ".podDisruptionBudget.minAvailable: " + Math.max(0, w.replicas() - 1) + " or less"
-                                + (w.replicas() <= 1 ? " (or no budget for a single replica)" : "")));
+                findings.add(Finding.error(
+                        ID,
+                        "PodDisruptionBudget",
+                        name,
+                        budget.rule() + " with " + w.replicas() + " replica(s) of " + w.ref()
+                                + " allows no voluntary disruption: every node drain blocks.",
+                        ValuesKeys.of(w) + ".podDisruptionBudget.minAvailable: " + Math.max(0, w.replicas() - 1)
+                                + " or less" + (w.replicas() <= 1 ? " (or no budget for a single replica)" : "")));
             }
         }
         for (Workload w : stack.workloads()) {
             if (w.kind() == WorkloadKind.CLUSTER) {
                 continue;
             }
-            if (w.replicas() > 1 && stack.pdbs().stream().noneMatch(p -> Labels.matches(p.getSpec().getSelector(), w.representative().labels()))) {
-                findings.add(Finding.error(ID, w.kind().toString(), w.name(),
-                        w.replicas() + " replicas and no PodDisruptionBudget: a node drain or cluster upgrade may evict them all at once.",
+            if (w.replicas() > 1
+                    && stack.pdbs().stream()
+                            .noneMatch(p -> Labels.matches(
+                                    p.getSpec().getSelector(),
+                                    w.representative().labels()))) {
+                findings.add(Finding.error(
+                        ID,
+                        w.kind().toString(),
+                        w.name(),
+                        w.replicas()
+                                + " replicas and no PodDisruptionBudget: a node drain or cluster upgrade may evict them all at once.",
                         ValuesKeys.of(w) + ".podDisruptionBudget.enabled: true (minAvailable below replicas)"));
             }
         }
         for (CloudNativePg cluster : stack.postgresClusters()) {
             if (cluster.instances() > 1 && !cluster.pdbEnabled()) {
-                findings.add(Finding.error(ID, "Cluster", cluster.name(),
-                        cluster.instances() + " instances and spec.enablePDB=false: the operator creates no PodDisruptionBudgets, so a drain may evict the primary and the standbys together.",
+                findings.add(Finding.error(
+                        ID,
+                        "Cluster",
+                        cluster.name(),
+                        cluster.instances()
+                                + " instances and spec.enablePDB=false: the operator creates no PodDisruptionBudgets, so a drain may evict the primary and the standbys together.",
                         "postgresql.podDisruptionBudget.enabled: true"));
             }
             if (cluster.instances() == 1 && cluster.pdbEnabled()) {
-                findings.add(Finding.error(ID, "Cluster", cluster.name(),
+                findings.add(Finding.error(
+                        ID,
+                        "Cluster",
+                        cluster.name(),
                         "A single instance with spec.enablePDB=true: the operator's primary budget (minAvailable 1) blocks every drain of its node.",
                         "spec.enablePDB: false for one instance, or postgresql.instances: 3"));
             }
@@ -108,7 +145,8 @@ public final class DisruptionBudgetsCheck implements HaCheck {
         }
         if (max != null) {
             int value = scaled(max, replicas);
-            return new Budget(pdb.getMetadata().getName(), "maxUnavailable " + text(max), Math.max(0, Math.min(value, replicas)));
+            return new Budget(
+                    pdb.getMetadata().getName(), "maxUnavailable " + text(max), Math.max(0, Math.min(value, replicas)));
         }
         return new Budget(pdb.getMetadata().getName(), "no minAvailable or maxUnavailable", replicas);
     }

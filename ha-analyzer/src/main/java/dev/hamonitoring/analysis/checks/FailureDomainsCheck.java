@@ -38,25 +38,43 @@ public final class FailureDomainsCheck implements HaCheck {
             var w = r.workload();
             String key = ValuesKeys.of(w);
             if (r.eligibleNodes().isEmpty() && w.replicas() > 0) {
-                findings.add(Finding.error(ID, w.kind().toString(), w.name(),
-                        "All " + w.replicas() + " replica(s) stay Pending on topology " + context.topology().name() + ": " + r.ineligibleReason() + ".",
-                        key + ".nodeSelector / .tolerations / global.nodePool, or a topology whose nodes carry the pool (--pool)"));
+                findings.add(
+                        Finding.error(
+                                ID,
+                                w.kind().toString(),
+                                w.name(),
+                                "All " + w.replicas() + " replica(s) stay Pending on topology "
+                                        + context.topology().name() + ": " + r.ineligibleReason() + ".",
+                                key
+                                        + ".nodeSelector / .tolerations / global.nodePool, or a topology whose nodes carry the pool (--pool)"));
                 continue;
             }
             if (r.pending() > 0) {
-                findings.add(Finding.error(ID, w.kind().toString(), w.name(),
-                        r.pending() + " of " + w.replicas() + " replica(s) stay Pending on topology " + context.topology().name()
-                                + " (" + r.eligibleNodes().size() + " eligible nodes in " + r.eligibleZones().size() + " zones): " + r.pendingReason() + ".",
-                        key + ".replicas at most the eligible nodes, or global.scheduling.hostnameSpread/zoneSpread: preferred"));
+                findings.add(
+                        Finding.error(
+                                ID,
+                                w.kind().toString(),
+                                w.name(),
+                                r.pending() + " of " + w.replicas() + " replica(s) stay Pending on topology "
+                                        + context.topology().name() + " ("
+                                        + r.eligibleNodes().size() + " eligible nodes in "
+                                        + r.eligibleZones().size() + " zones): " + r.pendingReason() + ".",
+                                key
+                                        + ".replicas at most the eligible nodes, or global.scheduling.hostnameSpread/zoneSpread: preferred"));
                 continue;
             }
             FailureAnalysis.Survival node = r.nodeLoss();
             if (w.replicas() > 1 && r.eligibleNodes().size() > 1 && !node.survives()) {
                 boolean spread = FailureAnalysis.hardSpread(w, Topology.HOSTNAME_KEY);
-                findings.add(Finding.error(ID, w.kind().toString(), w.name(),
+                findings.add(Finding.error(
+                        ID,
+                        w.kind().toString(),
+                        w.name(),
                         w.replicas() + " replicas do not survive the loss of one node: " + node.reason() + ".",
-                        spread ? key + ".replicas (more replicas than the component needs running)"
-                                : "global.scheduling.hostnameSpread: required (and no " + key + ".affinity override without hostname anti-affinity)"));
+                        spread
+                                ? key + ".replicas (more replicas than the component needs running)"
+                                : "global.scheduling.hostnameSpread: required (and no " + key
+                                        + ".affinity override without hostname anti-affinity)"));
             }
         }
         return findings;

@@ -41,8 +41,7 @@ public final class ResourceQuotaCheck implements HaCheck {
     }
 
     /** What the release needs, per quota resource name, with the contributions that make it up. */
-    public record Need(BigDecimal amount, List<String> parts) {
-    }
+    public record Need(BigDecimal amount, List<String> parts) {}
 
     @Override
     public List<Finding> check(AnalysisContext context) {
@@ -56,10 +55,13 @@ public final class ResourceQuotaCheck implements HaCheck {
             if (quota.getSpec() == null || quota.getSpec().getHard() == null) {
                 continue;
             }
-            if (quota.getSpec().getScopes() != null && !quota.getSpec().getScopes().isEmpty() || quota.getSpec().getScopeSelector() != null) {
+            if (quota.getSpec().getScopes() != null
+                            && !quota.getSpec().getScopes().isEmpty()
+                    || quota.getSpec().getScopeSelector() != null) {
                 continue; // Scoped quotas count a subset of pods the analysis does not model.
             }
-            for (Map.Entry<String, Quantity> hard : new TreeMap<>(quota.getSpec().getHard()).entrySet()) {
+            for (Map.Entry<String, Quantity> hard :
+                    new TreeMap<>(quota.getSpec().getHard()).entrySet()) {
                 String key = switch (hard.getKey()) {
                     case "cpu" -> "requests.cpu";
                     case "memory" -> "requests.memory";
@@ -71,11 +73,16 @@ public final class ResourceQuotaCheck implements HaCheck {
                 }
                 BigDecimal limit = Quantities.amount(hard.getValue());
                 if (need.amount().compareTo(limit) > 0) {
-                    findings.add(Finding.error(ID, "ResourceQuota", quota.getMetadata().getName(),
-                            "hard " + hard.getKey() + "=" + hard.getValue() + " is below what the release needs during a rollout: "
+                    findings.add(Finding.error(
+                            ID,
+                            "ResourceQuota",
+                            quota.getMetadata().getName(),
+                            "hard " + hard.getKey() + "=" + hard.getValue()
+                                    + " is below what the release needs during a rollout: "
                                     + Quantities.format(key, need.amount()) + " (" + String.join(" + ", need.parts())
                                     + "); pods or PVCs beyond it are refused at admission and rollouts stall.",
-                            "resourceQuota.hard." + hard.getKey() + ": " + Quantities.format(key, need.amount()) + " or more (or leave resourceQuota.hard empty to have it computed)"));
+                            "resourceQuota.hard." + hard.getKey() + ": " + Quantities.format(key, need.amount())
+                                    + " or more (or leave resourceQuota.hard empty to have it computed)"));
                 }
             }
         }
@@ -92,9 +99,17 @@ public final class ResourceQuotaCheck implements HaCheck {
             String count = pods + "×" + w.component();
             add(totals, parts, "pods", BigDecimal.valueOf(pods), count);
             for (String resource : List.of("cpu", "memory")) {
-                add(totals, parts, "requests." + resource, podAmount(w, resource, true, defaults).multiply(BigDecimal.valueOf(pods)),
+                add(
+                        totals,
+                        parts,
+                        "requests." + resource,
+                        podAmount(w, resource, true, defaults).multiply(BigDecimal.valueOf(pods)),
                         count + " " + Quantities.format(resource, podAmount(w, resource, true, defaults)));
-                add(totals, parts, "limits." + resource, podAmount(w, resource, false, defaults).multiply(BigDecimal.valueOf(pods)),
+                add(
+                        totals,
+                        parts,
+                        "limits." + resource,
+                        podAmount(w, resource, false, defaults).multiply(BigDecimal.valueOf(pods)),
                         count + " " + Quantities.format(resource, podAmount(w, resource, false, defaults)));
             }
             for (Workload.Claim claim : w.claims()) {
@@ -104,11 +119,21 @@ public final class ResourceQuotaCheck implements HaCheck {
                 BigDecimal bytes = claim.bytes().multiply(BigDecimal.valueOf(w.replicas()));
                 String part = w.replicas() + "×" + w.component() + " " + claim.size();
                 add(totals, parts, "requests.storage", bytes, part);
-                add(totals, parts, "persistentvolumeclaims", BigDecimal.valueOf(w.replicas()), w.replicas() + "×" + w.component());
+                add(
+                        totals,
+                        parts,
+                        "persistentvolumeclaims",
+                        BigDecimal.valueOf(w.replicas()),
+                        w.replicas() + "×" + w.component());
                 if (claim.storageClass() != null) {
                     String prefix = claim.storageClass() + ".storageclass.storage.k8s.io/";
                     add(totals, parts, prefix + "requests.storage", bytes, part);
-                    add(totals, parts, prefix + "persistentvolumeclaims", BigDecimal.valueOf(w.replicas()), w.replicas() + "×" + w.component());
+                    add(
+                            totals,
+                            parts,
+                            prefix + "persistentvolumeclaims",
+                            BigDecimal.valueOf(w.replicas()),
+                            w.replicas() + "×" + w.component());
                 }
             }
             String kindCount = switch (w.kind()) {
@@ -120,13 +145,23 @@ public final class ResourceQuotaCheck implements HaCheck {
                 add(totals, parts, kindCount, BigDecimal.ONE, w.name());
             }
         }
-        add(totals, parts, "services", BigDecimal.valueOf(stack.services().size()), stack.services().size() + " Services (rendered and operator-created)");
+        add(
+                totals,
+                parts,
+                "services",
+                BigDecimal.valueOf(stack.services().size()),
+                stack.services().size() + " Services (rendered and operator-created)");
         Map<String, Need> needs = new LinkedHashMap<>();
         totals.forEach((k, v) -> needs.put(k, new Need(v, parts.get(k))));
         return needs;
     }
 
-    private static void add(Map<String, BigDecimal> totals, Map<String, List<String>> parts, String key, BigDecimal amount, String part) {
+    private static void add(
+            Map<String, BigDecimal> totals,
+            Map<String, List<String>> parts,
+            String key,
+            BigDecimal amount,
+            String part) {
         if (amount.signum() == 0) {
             return;
         }
@@ -134,8 +169,7 @@ public final class ResourceQuotaCheck implements HaCheck {
         parts.computeIfAbsent(key, k -> new ArrayList<>()).add(part);
     }
 
-    private record Defaults(Map<String, Quantity> request, Map<String, Quantity> limit) {
-    }
+    private record Defaults(Map<String, Quantity> request, Map<String, Quantity> limit) {}
 
     private static Defaults defaults(StackModel stack) {
         Map<String, Quantity> request = new LinkedHashMap<>();
@@ -174,15 +208,26 @@ public final class ResourceQuotaCheck implements HaCheck {
     }
 
     private static BigDecimal containerAmount(Container c, String resource, boolean request, Defaults defaults) {
-        Map<String, Quantity> requests = c.getResources() == null || c.getResources().getRequests() == null ? Map.of() : c.getResources().getRequests();
-        Map<String, Quantity> limits = c.getResources() == null || c.getResources().getLimits() == null ? Map.of() : c.getResources().getLimits();
-        Quantity limit = limits.containsKey(resource) ? limits.get(resource) : defaults.limit().get(resource);
+        Map<String, Quantity> requests =
+                c.getResources() == null || c.getResources().getRequests() == null
+                        ? Map.of()
+                        : c.getResources().getRequests();
+        Map<String, Quantity> limits =
+                c.getResources() == null || c.getResources().getLimits() == null
+                        ? Map.of()
+                        : c.getResources().getLimits();
+        Quantity limit = limits.containsKey(resource)
+                ? limits.get(resource)
+                : defaults.limit().get(resource);
         if (!request) {
             return limit == null ? BigDecimal.ZERO : Quantities.amount(limit);
         }
         // API defaulting copies an explicit limit into a missing request before LimitRanger adds defaultRequest.
-        Quantity value = requests.containsKey(resource) ? requests.get(resource)
-                : limits.containsKey(resource) ? limits.get(resource) : defaults.request().get(resource);
+        Quantity value = requests.containsKey(resource)
+                ? requests.get(resource)
+                : limits.containsKey(resource)
+                        ? limits.get(resource)
+                        : defaults.request().get(resource);
         return value == null ? BigDecimal.ZERO : Quantities.amount(value);
     }
 }

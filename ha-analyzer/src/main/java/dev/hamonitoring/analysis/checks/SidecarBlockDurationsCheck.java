@@ -40,10 +40,17 @@ public final class SidecarBlockDurationsCheck implements HaCheck {
                 for (String flag : List.of("storage.tsdb.min-block-duration", "storage.tsdb.max-block-duration")) {
                     String value = Args.last(prometheus, flag);
                     if (!"2h".equals(value)) {
-                        findings.add(Finding.error(ID, w.kind().toString(), w.name(),
-                                "Container " + prometheus.getName() + " runs with " + (value == null ? "no --" + flag
-                                        + (flag.contains("max") ? " (default: 10% of retention, up to 31d)" : "")
-                                        : "--" + flag + "=" + value)
+                        findings.add(Finding.error(
+                                ID,
+                                w.kind().toString(),
+                                w.name(),
+                                "Container " + prometheus.getName() + " runs with "
+                                        + (value == null
+                                                ? "no --" + flag
+                                                        + (flag.contains("max")
+                                                                ? " (default: 10% of retention, up to 31d)"
+                                                                : "")
+                                                : "--" + flag + "=" + value)
                                         + " next to a Thanos sidecar: Prometheus compacts blocks locally, and the sidecar either skips "
                                         + "the compacted blocks or uploads blocks that overlap the 2h ones already in the bucket.",
                                 "--" + flag + "=2h on the Prometheus container"));

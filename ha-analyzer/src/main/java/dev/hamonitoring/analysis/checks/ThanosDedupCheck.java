@@ -31,7 +31,8 @@ public final class ThanosDedupCheck implements HaCheck {
     public static final String ID = "thanos-dedup";
 
     /** Downward-API fields whose value differs from pod to pod. */
-    private static final Set<String> PER_POD_FIELDS = Set.of("metadata.name", "metadata.uid", "status.podIP", "status.podIPs");
+    private static final Set<String> PER_POD_FIELDS =
+            Set.of("metadata.name", "metadata.uid", "status.podIP", "status.podIPs");
 
     @Override
     public String id() {
@@ -56,7 +57,10 @@ public final class ThanosDedupCheck implements HaCheck {
             Container container = prometheus.container(Role.PROMETHEUS).orElseThrow();
             Optional<JsonNode> config = Configs.prometheus(stack, prometheus);
             if (config.isEmpty()) {
-                findings.add(Finding.error(ID, prometheus.kind().toString(), prometheus.name(),
+                findings.add(Finding.error(
+                        ID,
+                        prometheus.kind().toString(),
+                        prometheus.name(),
                         "prometheus.yml (--config.file) is not in a rendered ConfigMap or Secret, so its external labels cannot be checked.",
                         "mount the configuration from a ConfigMap of the release"));
                 continue;
@@ -65,16 +69,25 @@ public final class ThanosDedupCheck implements HaCheck {
             List<String> perPod = perPodLabels(container, external);
             boolean expands = expandsExternalLabels(container);
             if (!perPod.isEmpty() && !expands) {
-                findings.add(Finding.error(ID, prometheus.kind().toString(), prometheus.name(),
-                        "External label " + perPod.get(0) + "=" + external.get(perPod.get(0)) + " is only expanded by Prometheus 2 with "
-                                + "--enable-feature=expand-external-labels, which is not set: every replica sends the literal text, "
-                                + "so Thanos cannot tell the replicas apart.",
-                        "add --enable-feature=expand-external-labels to the Prometheus container (or run Prometheus 3, which always expands)"));
+                findings.add(
+                        Finding.error(
+                                ID,
+                                prometheus.kind().toString(),
+                                prometheus.name(),
+                                "External label " + perPod.get(0) + "=" + external.get(perPod.get(0))
+                                        + " is only expanded by Prometheus 2 with "
+                                        + "--enable-feature=expand-external-labels, which is not set: every replica sends the literal text, "
+                                        + "so Thanos cannot tell the replicas apart.",
+                                "add --enable-feature=expand-external-labels to the Prometheus container (or run Prometheus 3, which always expands)"));
                 continue;
             }
             if (perPod.isEmpty() && prometheus.replicas() > 1) {
-                findings.add(Finding.error(ID, prometheus.kind().toString(), prometheus.name(),
-                        "No external label differs between the " + prometheus.replicas() + " replicas: their sidecars announce identical "
+                findings.add(Finding.error(
+                        ID,
+                        prometheus.kind().toString(),
+                        prometheus.name(),
+                        "No external label differs between the " + prometheus.replicas()
+                                + " replicas: their sidecars announce identical "
                                 + "label sets and their blocks overlap, so Thanos can neither deduplicate nor tell them apart.",
                         "global.thanos.replicaLabel: a label set to ${POD_NAME} per replica"));
             }
@@ -83,23 +96,37 @@ public final class ThanosDedupCheck implements HaCheck {
             }
             // The replica label is the per-pod label Query deduplicates on (else the first); any other is the fault.
             Set<String> queryLabels = new LinkedHashSet<>();
-            stack.workloads(Role.THANOS_QUERY).forEach(q -> queryLabels.addAll(values(q.container(Role.THANOS_QUERY).orElseThrow(), "query.replica-label")));
-            String replica = perPod.stream().filter(queryLabels::contains).findFirst().orElse(perPod.get(0));
+            stack.workloads(Role.THANOS_QUERY)
+                    .forEach(q -> queryLabels.addAll(
+                            values(q.container(Role.THANOS_QUERY).orElseThrow(), "query.replica-label")));
+            String replica =
+                    perPod.stream().filter(queryLabels::contains).findFirst().orElse(perPod.get(0));
             for (String extra : perPod) {
                 if (!extra.equals(replica)) {
-                    findings.add(Finding.error(ID, prometheus.kind().toString(), prometheus.name(),
-                            "External label " + extra + "=" + external.get(extra) + " also differs per pod (besides the replica label " + replica
-                                    + "): deduplication removes only the replica label, so the replicas' series (and alerts) still differ in "
-                                    + extra + " and are never merged.",
-                            "prometheus.externalLabels." + extra + ": a value identical on every replica (only global.thanos.replicaLabel may be per pod)"));
+                    findings.add(
+                            Finding.error(
+                                    ID,
+                                    prometheus.kind().toString(),
+                                    prometheus.name(),
+                                    "External label " + extra + "=" + external.get(extra)
+                                            + " also differs per pod (besides the replica label " + replica
+                                            + "): deduplication removes only the replica label, so the replicas' series (and alerts) still differ in "
+                                            + extra + " and are never merged.",
+                                    "prometheus.externalLabels." + extra
+                                            + ": a value identical on every replica (only global.thanos.replicaLabel may be per pod)"));
                 }
             }
             replicaLabels.add(replica);
             if (!PrometheusConfig.alertRelabelDrops(config.get(), replica)) {
-                findings.add(Finding.error(ID, prometheus.kind().toString(), prometheus.name(),
-                        "alerting.alert_relabel_configs keeps the replica label " + replica + ": each replica's copy of an alert reaches "
-                                + "Alertmanager with a different " + replica + ", so it is not deduplicated and notifies once per replica.",
-                        "alert_relabel_configs: add {action: labeldrop, regex: " + replica + "} (prometheus.config in the prometheus subchart)"));
+                findings.add(Finding.error(
+                        ID,
+                        prometheus.kind().toString(),
+                        prometheus.name(),
+                        "alerting.alert_relabel_configs keeps the replica label " + replica
+                                + ": each replica's copy of an alert reaches " + "Alertmanager with a different "
+                                + replica + ", so it is not deduplicated and notifies once per replica.",
+                        "alert_relabel_configs: add {action: labeldrop, regex: " + replica
+                                + "} (prometheus.config in the prometheus subchart)"));
             }
         }
         if (replicaLabels.isEmpty()) {
@@ -107,30 +134,53 @@ public final class ThanosDedupCheck implements HaCheck {
         }
         for (Workload query : stack.workloads(Role.THANOS_QUERY)) {
             Container c = query.container(Role.THANOS_QUERY).orElseThrow();
-            compare(findings, query, replicaLabels, values(c, "query.replica-label"), "--query.replica-label", "thanos.query");
+            compare(
+                    findings,
+                    query,
+                    replicaLabels,
+                    values(c, "query.replica-label"),
+                    "--query.replica-label",
+                    "thanos.query");
         }
         for (Workload compactor : stack.workloads(Role.THANOS_COMPACTOR)) {
             Container c = compactor.container(Role.THANOS_COMPACTOR).orElseThrow();
-            compare(findings, compactor, replicaLabels, values(c, "deduplication.replica-label"), "--deduplication.replica-label", "thanos.compactor");
+            compare(
+                    findings,
+                    compactor,
+                    replicaLabels,
+                    values(c, "deduplication.replica-label"),
+                    "--deduplication.replica-label",
+                    "thanos.compactor");
         }
         return findings;
     }
 
-    private static void compare(List<Finding> findings, Workload w, Set<String> expected, Set<String> actual, String flag, String key) {
+    private static void compare(
+            List<Finding> findings, Workload w, Set<String> expected, Set<String> actual, String flag, String key) {
         for (String missing : expected) {
             if (!actual.contains(missing)) {
-                findings.add(Finding.error(ID, w.kind().toString(), w.name(),
-                        flag + " does not name " + missing + ", the external label that differs between Prometheus replicas"
+                findings.add(Finding.error(
+                        ID,
+                        w.kind().toString(),
+                        w.name(),
+                        flag + " does not name " + missing
+                                + ", the external label that differs between Prometheus replicas"
                                 + (actual.isEmpty() ? "" : " (it names " + String.join(", ", actual) + ")")
-                                + ": the replicas' series are " + ("--query.replica-label".equals(flag)
-                                ? "returned twice instead of deduplicated." : "kept twice in the bucket instead of deduplicated offline."),
+                                + ": the replicas' series are "
+                                + ("--query.replica-label".equals(flag)
+                                        ? "returned twice instead of deduplicated."
+                                        : "kept twice in the bucket instead of deduplicated offline."),
                         flag + "=" + missing + " (set from global.thanos.replicaLabel; check " + key + ".extraArgs)"));
             }
         }
         for (String extra : actual) {
             if (!expected.contains(extra)) {
-                findings.add(Finding.error(ID, w.kind().toString(), w.name(),
-                        flag + "=" + extra + " names a label that does not differ between Prometheus replicas (the replica label is "
+                findings.add(Finding.error(
+                        ID,
+                        w.kind().toString(),
+                        w.name(),
+                        flag + "=" + extra
+                                + " names a label that does not differ between Prometheus replicas (the replica label is "
                                 + String.join(", ", expected) + "): series that differ only in " + extra
                                 + " (other clusters, other sources) would be merged as if they were replicas.",
                         "remove " + flag + "=" + extra + " from " + key + ".extraArgs"));
@@ -155,8 +205,10 @@ public final class ThanosDedupCheck implements HaCheck {
         Set<String> perPodVars = new LinkedHashSet<>(Set.of("HOSTNAME"));
         if (container.getEnv() != null) {
             for (EnvVar env : container.getEnv()) {
-                if (env.getValueFrom() != null && env.getValueFrom().getFieldRef() != null
-                        && PER_POD_FIELDS.contains(env.getValueFrom().getFieldRef().getFieldPath())) {
+                if (env.getValueFrom() != null
+                        && env.getValueFrom().getFieldRef() != null
+                        && PER_POD_FIELDS.contains(
+                                env.getValueFrom().getFieldRef().getFieldPath())) {
                     perPodVars.add(env.getName());
                 }
             }
@@ -164,8 +216,10 @@ public final class ThanosDedupCheck implements HaCheck {
         List<String> labels = new ArrayList<>();
         external.forEach((name, value) -> {
             for (String var : perPodVars) {
-                if (Pattern.compile("\\$\\{" + Pattern.quote(var) + "}|\\$" + Pattern.quote(var) + "\\b|\\$\\(" + Pattern.quote(var) + "\\)")
-                        .matcher(value).find()) {
+                if (Pattern.compile("\\$\\{" + Pattern.quote(var) + "}|\\$" + Pattern.quote(var) + "\\b|\\$\\("
+                                + Pattern.quote(var) + "\\)")
+                        .matcher(value)
+                        .find()) {
                     labels.add(name);
                     return;
                 }

@@ -7,8 +7,7 @@ import java.util.List;
 /** Command-line flags of a container ({@code --flag=value} or {@code --flag value}; one or two dashes). */
 public final class Args {
 
-    private Args() {
-    }
+    private Args() {}
 
     /** command + args, in order. */
     public static List<String> all(Container container) {
@@ -45,7 +44,8 @@ public final class Args {
     /** Whether the flag is present in any form. */
     public static boolean has(Container container, String flag) {
         String name = flag.replaceFirst("^-+", "");
-        return all(container).stream().map(t -> t.replaceFirst("^-+", ""))
+        return all(container).stream()
+                .map(t -> t.replaceFirst("^-+", ""))
                 .anyMatch(t -> t.equals(name) || t.startsWith(name + "="));
     }
 
@@ -60,6 +60,9 @@ public final class Args {
         if (container.getArgs() == null) {
             return null;
         }
-        return container.getArgs().stream().filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        return container.getArgs().stream()
+                .filter(a -> !a.startsWith("-"))
+                .findFirst()
+                .orElse(null);
     }
 }

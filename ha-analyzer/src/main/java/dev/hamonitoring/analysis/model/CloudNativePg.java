@@ -36,6 +36,7 @@ public final class CloudNativePg {
 
     /** Ports of every instance pod, as the operator names them. */
     public static final int POSTGRES_PORT = 5432;
+
     public static final int METRICS_PORT = 9187;
     public static final int STATUS_PORT = 8000;
 
@@ -48,12 +49,16 @@ public final class CloudNativePg {
     public CloudNativePg(GenericKubernetesResource cluster, String namespace) {
         this.cluster = cluster;
         this.name = cluster.getMetadata().getName();
-        this.namespace = cluster.getMetadata().getNamespace() == null ? namespace : cluster.getMetadata().getNamespace();
+        this.namespace = cluster.getMetadata().getNamespace() == null
+                ? namespace
+                : cluster.getMetadata().getNamespace();
     }
 
     public static boolean isCluster(Object object) {
-        return object instanceof GenericKubernetesResource g && "Cluster".equals(g.getKind())
-                && g.getApiVersion() != null && g.getApiVersion().startsWith("postgresql.cnpg.io/");
+        return object instanceof GenericKubernetesResource g
+                && "Cluster".equals(g.getKind())
+                && g.getApiVersion() != null
+                && g.getApiVersion().startsWith("postgresql.cnpg.io/");
     }
 
     public String name() {
@@ -96,7 +101,17 @@ public final class CloudNativePg {
         addClaim(claims, "storage", "pgdata");
         addClaim(claims, "walStorage", "pg-wal");
         String component = podLabels().getOrDefault("app.kubernetes.io/name", name);
-        return new Workload(WorkloadKind.CLUSTER, name, component, instances(), 1, podSpec(), podLabels(), List.copyOf(claims), null, cluster);
+        return new Workload(
+                WorkloadKind.CLUSTER,
+                name,
+                component,
+                instances(),
+                1,
+                podSpec(),
+                podLabels(),
+                List.copyOf(claims),
+                null,
+                cluster);
     }
 
     private void addClaim(List<Workload.Claim> claims, String field, String claimName) {
@@ -120,9 +135,21 @@ public final class CloudNativePg {
                         .withImage(String.valueOf(cluster.<Object>get("spec", "imageName")))
                         .withResources(convert(cluster.get("spec", "resources"), ResourceRequirements.class))
                         .withPorts(
-                                new ContainerPortBuilder().withName("postgresql").withContainerPort(POSTGRES_PORT).withProtocol("TCP").build(),
-                                new ContainerPortBuilder().withName("metrics").withContainerPort(METRICS_PORT).withProtocol("TCP").build(),
-                                new ContainerPortBuilder().withName("status").withContainerPort(STATUS_PORT).withProtocol("TCP").build())
+                                new ContainerPortBuilder()
+                                        .withName("postgresql")
+                                        .withContainerPort(POSTGRES_PORT)
+                                        .withProtocol("TCP")
+                                        .build(),
+                                new ContainerPortBuilder()
+                                        .withName("metrics")
+                                        .withContainerPort(METRICS_PORT)
+                                        .withProtocol("TCP")
+                                        .build(),
+                                new ContainerPortBuilder()
+                                        .withName("status")
+                                        .withContainerPort(STATUS_PORT)
+                                        .withProtocol("TCP")
+                                        .build())
                         .build());
         @SuppressWarnings("unchecked")
         Map<String, String> nodeSelector = (Map<String, String>) a.get("nodeSelector");
@@ -146,19 +173,31 @@ public final class CloudNativePg {
         List<WeightedPodAffinityTerm> preferred = new ArrayList<>();
         boolean enabled = !(a.get("enablePodAntiAffinity") instanceof Boolean b) || b;
         if (enabled) {
-            String type = a.get("podAntiAffinityType") == null ? "preferred" : String.valueOf(a.get("podAntiAffinityType"));
+            String type =
+                    a.get("podAntiAffinityType") == null ? "preferred" : String.valueOf(a.get("podAntiAffinityType"));
             String key = a.get("topologyKey") == null ? "kubernetes.io/hostname" : String.valueOf(a.get("topologyKey"));
             PodAffinityTerm term = new PodAffinityTermBuilder()
                     .withTopologyKey(key)
                     .withLabelSelector(new LabelSelectorBuilder()
-                            .addNewMatchExpression().withKey("cnpg.io/cluster").withOperator("In").withValues(name).endMatchExpression()
-                            .addNewMatchExpression().withKey("cnpg.io/podRole").withOperator("In").withValues("instance").endMatchExpression()
+                            .addNewMatchExpression()
+                            .withKey("cnpg.io/cluster")
+                            .withOperator("In")
+                            .withValues(name)
+                            .endMatchExpression()
+                            .addNewMatchExpression()
+                            .withKey("cnpg.io/podRole")
+                            .withOperator("In")
+                            .withValues("instance")
+                            .endMatchExpression()
                             .build())
                     .build();
             if ("required".equals(type)) {
                 required.add(term);
             } else {
-                preferred.add(new WeightedPodAffinityTermBuilder().withWeight(100).withPodAffinityTerm(term).build());
+                preferred.add(new WeightedPodAffinityTermBuilder()
+                        .withWeight(100)
+                        .withPodAffinityTerm(term)
+                        .build());
             }
         }
         PodAntiAffinity additional = convert(a.get("additionalPodAntiAffinity"), PodAntiAffinity.class);
@@ -197,13 +236,22 @@ public final class CloudNativePg {
         List<Service> services = new ArrayList<>();
         for (String suffix : List.of("rw", "ro", "r")) {
             services.add(new ServiceBuilder()
-                    .withNewMetadata().withName(name + "-" + suffix).withNamespace(namespace)
-                    .addToAnnotations("ha-monitoring.dev/created-by", "CloudNativePG operator").endMetadata()
-                    .withNewSpec().withType("ClusterIP")
+                    .withNewMetadata()
+                    .withName(name + "-" + suffix)
+                    .withNamespace(namespace)
+                    .addToAnnotations("ha-monitoring.dev/created-by", "CloudNativePG operator")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withType("ClusterIP")
                     .withSelector(Map.of("cnpg.io/cluster", name, "cnpg.io/podRole", "instance"))
-                    .addNewPort().withName("postgres").withPort(POSTGRES_PORT).withProtocol("TCP")
-                    .withNewTargetPort(POSTGRES_PORT).endPort()
-                    .endSpec().build());
+                    .addNewPort()
+                    .withName("postgres")
+                    .withPort(POSTGRES_PORT)
+                    .withProtocol("TCP")
+                    .withNewTargetPort(POSTGRES_PORT)
+                    .endPort()
+                    .endSpec()
+                    .build());
         }
         return services;
     }

@@ -22,8 +22,7 @@ public final class Configs {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private Configs() {
-    }
+    private Configs() {}
 
     public static JsonNode yaml(String text) {
         try {
@@ -36,7 +35,9 @@ public final class Configs {
 
     /** prometheus.yml of the Prometheus container (--config.file), parsed. */
     public static Optional<JsonNode> prometheus(StackModel stack, Workload w) {
-        return w.container(Role.PROMETHEUS).flatMap(c -> configFlagFile(stack, w, c, "config.file")).map(Configs::yaml);
+        return w.container(Role.PROMETHEUS)
+                .flatMap(c -> configFlagFile(stack, w, c, "config.file"))
+                .map(Configs::yaml);
     }
 
     /** The Loki config file (-config.file), parsed. */
@@ -78,7 +79,10 @@ public final class Configs {
         }
 
         static String envName(String section, String key) {
-            return ("GF_" + section + "_" + key).toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+            return ("GF_" + section + "_" + key)
+                    .toUpperCase(Locale.ROOT)
+                    .replace('.', '_')
+                    .replace('-', '_');
         }
     }
 
@@ -88,7 +92,8 @@ public final class Configs {
             return Optional.empty();
         }
         String path = StackModel.env(container.get(), "GF_PATHS_CONFIG");
-        String text = stack.file(w, container.get(), path == null ? "/etc/grafana/grafana.ini" : path).orElse("");
+        String text = stack.file(w, container.get(), path == null ? "/etc/grafana/grafana.ini" : path)
+                .orElse("");
         return Optional.of(new GrafanaIni(ini(text), container.get()));
     }
 
@@ -108,7 +113,9 @@ public final class Configs {
             int eq = line.indexOf('=');
             if (eq > 0) {
                 sections.computeIfAbsent(current, k -> new LinkedHashMap<>())
-                        .put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+                        .put(
+                                line.substring(0, eq).strip(),
+                                line.substring(eq + 1).strip());
             }
         }
         return sections;
@@ -117,17 +124,18 @@ public final class Configs {
     /** URLs of every provisioned data source in files the Grafana container sees. */
     public static List<String> grafanaDatasourceUrls(StackModel stack, Workload w) {
         List<String> urls = new ArrayList<>();
-        w.container(Role.GRAFANA).ifPresent(c -> stack.files(w, c).forEach((path, content) -> {
-            if (!path.endsWith(".yaml") && !path.endsWith(".yml")) {
-                return;
-            }
-            JsonNode doc = yaml(content);
-            for (JsonNode source : doc.path("datasources")) {
-                if (source.hasNonNull("url")) {
-                    urls.add(source.get("url").asText());
-                }
-            }
-        }));
+        w.container(Role.GRAFANA)
+                .ifPresent(c -> stack.files(w, c).forEach((path, content) -> {
+                    if (!path.endsWith(".yaml") && !path.endsWith(".yml")) {
+                        return;
+                    }
+                    JsonNode doc = yaml(content);
+                    for (JsonNode source : doc.path("datasources")) {
+                        if (source.hasNonNull("url")) {
+                            urls.add(source.get("url").asText());
+                        }
+                    }
+                }));
         return urls;
     }
 
@@ -164,7 +172,9 @@ public final class Configs {
         value = value.replaceFirst("^dns\\+", "");
         int colon = value.lastIndexOf(':');
         if (colon < 0) {
-            return defaultPort > 0 && !value.isEmpty() ? Optional.of(new Address(value, defaultPort)) : Optional.empty();
+            return defaultPort > 0 && !value.isEmpty()
+                    ? Optional.of(new Address(value, defaultPort))
+                    : Optional.empty();
         }
         try {
             return Optional.of(new Address(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1))));

@@ -12,8 +12,7 @@ import java.util.TreeMap;
 /** Kubernetes label selector semantics (the API server's, not a simplification). */
 public final class Labels {
 
-    private Labels() {
-    }
+    private Labels() {}
 
     /**
      * Whether a {@code metav1.LabelSelector} selects these labels. A null selector selects nothing
@@ -82,8 +81,10 @@ public final class Labels {
     /** Whether the selector has no terms at all (selects every pod). */
     public static boolean isEmpty(LabelSelector selector) {
         return selector != null
-                && (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
-                && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty());
+                && (selector.getMatchLabels() == null
+                        || selector.getMatchLabels().isEmpty())
+                && (selector.getMatchExpressions() == null
+                        || selector.getMatchExpressions().isEmpty());
     }
 
     /** {@code {a=b, c in (d,e)}}, for messages. */
@@ -98,7 +99,9 @@ public final class Labels {
         if (selector.getMatchExpressions() != null) {
             for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
                 parts.add(r.getKey() + " " + r.getOperator()
-                        + (r.getValues() == null || r.getValues().isEmpty() ? "" : " (" + String.join(",", r.getValues()) + ")"));
+                        + (r.getValues() == null || r.getValues().isEmpty()
+                                ? ""
+                                : " (" + String.join(",", r.getValues()) + ")"));
             }
         }
         return "{" + String.join(", ", parts) + "}";

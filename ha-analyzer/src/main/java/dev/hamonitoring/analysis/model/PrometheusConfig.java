@@ -13,8 +13,7 @@ public final class PrometheusConfig {
 
     private static final Pattern SRV_NAME = Pattern.compile("^_([^.]+)\\._(?:tcp|udp)\\.(.+)$");
 
-    private PrometheusConfig() {
-    }
+    private PrometheusConfig() {}
 
     /**
      * One way Prometheus finds Alertmanagers.
@@ -36,7 +35,9 @@ public final class PrometheusConfig {
         for (JsonNode am : config.path("alerting").path("alertmanagers")) {
             for (JsonNode sc : am.path("static_configs")) {
                 for (JsonNode t : sc.path("targets")) {
-                    Configs.hostPort(t.asText(), 80).ifPresent(a -> targets.add(new AlertmanagerTarget("static_configs", a.host(), a.port(), null)));
+                    Configs.hostPort(t.asText(), 80)
+                            .ifPresent(a ->
+                                    targets.add(new AlertmanagerTarget("static_configs", a.host(), a.port(), null)));
                 }
             }
             for (JsonNode dns : am.path("dns_sd_configs")) {
@@ -44,15 +45,22 @@ public final class PrometheusConfig {
                 for (JsonNode name : dns.path("names")) {
                     if ("SRV".equals(type)) {
                         Matcher m = SRV_NAME.matcher(name.asText());
-                        targets.add(m.matches() ? new AlertmanagerTarget("dns_sd_configs (SRV)", m.group(2), 0, m.group(1))
-                                : new AlertmanagerTarget("dns_sd_configs (SRV)", name.asText(), 0, ""));
+                        targets.add(
+                                m.matches()
+                                        ? new AlertmanagerTarget("dns_sd_configs (SRV)", m.group(2), 0, m.group(1))
+                                        : new AlertmanagerTarget("dns_sd_configs (SRV)", name.asText(), 0, ""));
                     } else {
-                        targets.add(new AlertmanagerTarget("dns_sd_configs (" + type + ")", name.asText(), dns.path("port").asInt(0), null));
+                        targets.add(new AlertmanagerTarget(
+                                "dns_sd_configs (" + type + ")",
+                                name.asText(),
+                                dns.path("port").asInt(0),
+                                null));
                     }
                 }
             }
             for (JsonNode k8s : am.path("kubernetes_sd_configs")) {
-                targets.add(new AlertmanagerTarget("kubernetes_sd_configs", "role " + k8s.path("role").asText(), 0, null));
+                targets.add(new AlertmanagerTarget(
+                        "kubernetes_sd_configs", "role " + k8s.path("role").asText(), 0, null));
             }
         }
         return targets;
@@ -61,7 +69,10 @@ public final class PrometheusConfig {
     /** global.external_labels as name → value. */
     public static Map<String, String> externalLabels(JsonNode config) {
         Map<String, String> labels = new LinkedHashMap<>();
-        config.path("global").path("external_labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        config.path("global")
+                .path("external_labels")
+                .properties()
+                .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         return labels;
     }
 

@@ -10,8 +10,7 @@ public final class Quantities {
     private static final BigDecimal MI = BigDecimal.valueOf(1024L * 1024L);
     private static final BigDecimal GI = MI.multiply(BigDecimal.valueOf(1024L));
 
-    private Quantities() {
-    }
+    private Quantities() {}
 
     /** "500m" → 0.5, "2Gi" → 2147483648, "3" → 3. */
     public static BigDecimal parse(String quantity) {
@@ -26,7 +25,9 @@ public final class Quantities {
     /** A readable form for one resource name: cores as "1500m", bytes as "12Gi"/"300Mi", counts as integers. */
     public static String format(String resource, BigDecimal amount) {
         if (resource.endsWith("cpu") || "cpu".equals(resource)) {
-            return amount.multiply(BigDecimal.valueOf(1000)).setScale(0, RoundingMode.CEILING).toPlainString() + "m";
+            return amount.multiply(BigDecimal.valueOf(1000))
+                            .setScale(0, RoundingMode.CEILING)
+                            .toPlainString() + "m";
         }
         if (resource.endsWith("memory") || resource.endsWith("storage") || "memory".equals(resource)) {
             if (amount.remainder(GI).signum() == 0) {

@@ -16,8 +16,7 @@ import java.util.regex.Pattern;
  */
 public final class Relabel {
 
-    private Relabel() {
-    }
+    private Relabel() {}
 
     /** Applies the rules; empty when the target is dropped. */
     public static Map<String, String> apply(JsonNode rules, Map<String, String> labels) {
@@ -45,7 +44,9 @@ public final class Relabel {
                 }
                 case "replace" -> {
                     if (m.matches() && rule.hasNonNull("target_label")) {
-                        current.put(rule.get("target_label").asText(), expand(rule.path("replacement").asText("$1"), m));
+                        current.put(
+                                rule.get("target_label").asText(),
+                                expand(rule.path("replacement").asText("$1"), m));
                     }
                 }
                 case "labelmap" -> {

@@ -63,7 +63,9 @@ public enum Role {
                 default -> THANOS_OTHER;
             };
         }
-        if (is(repository, "grafana/grafana") || is(repository, "grafana/grafana-oss") || is(repository, "grafana/grafana-enterprise")) {
+        if (is(repository, "grafana/grafana")
+                || is(repository, "grafana/grafana-oss")
+                || is(repository, "grafana/grafana-enterprise")) {
             return GRAFANA;
         }
         if (is(repository, "grafana/loki")) {
@@ -78,11 +80,14 @@ public enum Role {
                 default -> LOKI_OTHER;
             };
         }
-        if (is(repository, "haproxy") || is(repository, "haproxytech/haproxy-alpine") || is(repository, "haproxytech/haproxy-debian")) {
+        if (is(repository, "haproxy")
+                || is(repository, "haproxytech/haproxy-alpine")
+                || is(repository, "haproxytech/haproxy-debian")) {
             return HAPROXY;
         }
         if (is(repository, "redis") || is(repository, "bitnami/redis") || is(repository, "bitnami/redis-sentinel")) {
-            boolean sentinel = "sentinel".equals(container.getName()) || hasPortNamed(container, "sentinel")
+            boolean sentinel = "sentinel".equals(container.getName())
+                    || hasPortNamed(container, "sentinel")
                     || Args.all(container).stream().anyMatch(a -> a.contains("sentinel"));
             return sentinel ? REDIS_SENTINEL : REDIS;
         }
@@ -118,7 +123,8 @@ public enum Role {
     }
 
     private static boolean is(String repository, String name) {
-        return repository.equals(name) || repository.endsWith("/" + name)
+        return repository.equals(name)
+                || repository.endsWith("/" + name)
                 || (!name.contains("/") && repository.equals("library/" + name));
     }
 

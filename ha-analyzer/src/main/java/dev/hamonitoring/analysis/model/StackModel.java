@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,15 +16,12 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +53,18 @@ public final class StackModel {
             } else if (o instanceof Deployment deployment) {
                 workloads.add(deployment(deployment));
             } else if (o instanceof Pod pod && !isHook(pod)) {
-                workloads.add(new Workload(WorkloadKind.POD, pod.getMetadata().getName(), component(pod.getMetadata().getLabels(), pod.getMetadata().getName()),
-                        1, 0, pod.getSpec(), labels(pod.getMetadata().getLabels()), List.of(), null, pod));
+                workloads.add(new Workload(
+                        WorkloadKind.POD,
+                        pod.getMetadata().getName(),
+                        component(
+                                pod.getMetadata().getLabels(), pod.getMetadata().getName()),
+                        1,
+                        0,
+                        pod.getSpec(),
+                        labels(pod.getMetadata().getLabels()),
+                        List.of(),
+                        null,
+                        pod));
             } else if (CloudNativePg.isCluster(o)) {
                 CloudNativePg cluster = new CloudNativePg((GenericKubernetesResource) o, namespace);
                 postgresClusters.add(cluster);
@@ -80,27 +86,49 @@ public final class StackModel {
         List<Workload.Claim> claims = new ArrayList<>();
         if (spec.getVolumeClaimTemplates() != null) {
             for (PersistentVolumeClaim pvc : spec.getVolumeClaimTemplates()) {
-                var storage = pvc.getSpec().getResources() == null || pvc.getSpec().getResources().getRequests() == null
-                        ? null : pvc.getSpec().getResources().getRequests().get("storage");
-                claims.add(new Workload.Claim(pvc.getMetadata().getName(), pvc.getSpec().getStorageClassName(),
-                        Quantities.amount(storage), storage == null ? null : storage.toString()));
+                var storage = pvc.getSpec().getResources() == null
+                                || pvc.getSpec().getResources().getRequests() == null
+                        ? null
+                        : pvc.getSpec().getResources().getRequests().get("storage");
+                claims.add(new Workload.Claim(
+                        pvc.getMetadata().getName(),
+                        pvc.getSpec().getStorageClassName(),
+                        Quantities.amount(storage),
+                        storage == null ? null : storage.toString()));
             }
         }
         Map<String, String> labels = labels(spec.getTemplate().getMetadata().getLabels());
         // One pod at a time is replaced; its successor is admitted while the quota may still
         // count the deleted pod (usage is only recalculated by the quota controller).
         int replicas = spec.getReplicas() == null ? 1 : spec.getReplicas();
-        return new Workload(WorkloadKind.STATEFUL_SET, sts.getMetadata().getName(), component(labels, sts.getMetadata().getName()),
-                replicas, replicas > 0 ? 1 : 0, spec.getTemplate().getSpec(), labels,
-                List.copyOf(claims), spec.getServiceName(), sts);
+        return new Workload(
+                WorkloadKind.STATEFUL_SET,
+                sts.getMetadata().getName(),
+                component(labels, sts.getMetadata().getName()),
+                replicas,
+                replicas > 0 ? 1 : 0,
+                spec.getTemplate().getSpec(),
+                labels,
+                List.copyOf(claims),
+                spec.getServiceName(),
+                sts);
     }
 
     private static Workload deployment(Deployment deployment) {
         var spec = deployment.getSpec();
         int replicas = spec.getReplicas() == null ? 1 : spec.getReplicas();
         Map<String, String> labels = labels(spec.getTemplate().getMetadata().getLabels());
-        return new Workload(WorkloadKind.DEPLOYMENT, deployment.getMetadata().getName(), component(labels, deployment.getMetadata().getName()),
-                replicas, surge(spec.getStrategy(), replicas), spec.getTemplate().getSpec(), labels, List.of(), null, deployment);
+        return new Workload(
+                WorkloadKind.DEPLOYMENT,
+                deployment.getMetadata().getName(),
+                component(labels, deployment.getMetadata().getName()),
+                replicas,
+                surge(spec.getStrategy(), replicas),
+                spec.getTemplate().getSpec(),
+                labels,
+                List.of(),
+                null,
+                deployment);
     }
 
     /** Extra pods of a rolling update: maxSurge (default 25%, rounded up); none for Recreate. */
@@ -108,7 +136,9 @@ public final class StackModel {
         if (strategy != null && "Recreate".equals(strategy.getType())) {
             return 0;
         }
-        IntOrString maxSurge = strategy == null || strategy.getRollingUpdate() == null ? null : strategy.getRollingUpdate().getMaxSurge();
+        IntOrString maxSurge = strategy == null || strategy.getRollingUpdate() == null
+                ? null
+                : strategy.getRollingUpdate().getMaxSurge();
         if (maxSurge == null) {
             return (int) Math.ceil(replicas * 0.25);
         }
@@ -124,7 +154,9 @@ public final class StackModel {
     }
 
     private static String component(Map<String, String> labels, String fallback) {
-        return labels != null && labels.get("app.kubernetes.io/name") != null ? labels.get("app.kubernetes.io/name") : fallback;
+        return labels != null && labels.get("app.kubernetes.io/name") != null
+                ? labels.get("app.kubernetes.io/name")
+                : fallback;
     }
 
     public String release() {
@@ -161,7 +193,9 @@ public final class StackModel {
     }
 
     public Optional<Service> service(String name) {
-        return services.stream().filter(s -> name.equals(s.getMetadata().getName())).findFirst();
+        return services.stream()
+                .filter(s -> name.equals(s.getMetadata().getName()))
+                .findFirst();
     }
 
     public static boolean isHeadless(Service service) {
@@ -192,14 +226,15 @@ public final class StackModel {
     /** Workloads whose pods a Service selects. */
     public List<Workload> selectedBy(Service service) {
         Map<String, String> selector = service.getSpec().getSelector();
-        return workloads.stream().filter(w -> Labels.matches(selector, w.podLabels())).collect(Collectors.toList());
+        return workloads.stream()
+                .filter(w -> Labels.matches(selector, w.podLabels()))
+                .collect(Collectors.toList());
     }
 
     // ------------------------------------------------------------------------------------- DNS
 
     /** What a host name leads to inside the release's namespace: a Service, and a pod when it names one. */
-    public record HostTarget(Service service, PodInstance pod) {
-    }
+    public record HostTarget(Service service, PodInstance pod) {}
 
     /**
      * Resolves {@code svc}, {@code svc.ns}, {@code svc.ns.svc[.domain]} and
@@ -250,14 +285,16 @@ public final class StackModel {
         }
         String podName = pod;
         Optional<PodInstance> instance = workloads.stream()
-                .filter(w -> svc.equals(w.serviceName()) && Labels.matches(service.get().getSpec().getSelector(), w.podLabels()))
-                .flatMap(w -> w.pods().stream()).filter(p -> p.name().equals(podName)).findFirst();
+                .filter(w -> svc.equals(w.serviceName())
+                        && Labels.matches(service.get().getSpec().getSelector(), w.podLabels()))
+                .flatMap(w -> w.pods().stream())
+                .filter(p -> p.name().equals(podName))
+                .findFirst();
         return instance.map(p -> new HostTarget(service.get(), p));
     }
 
     /** A port a client reaches on a pod of a workload. */
-    public record Endpoint(Workload workload, int port, String protocol, String portName) {
-    }
+    public record Endpoint(Workload workload, int port, String protocol, String portName) {}
 
     /** The pod ports behind one Service port (resolving a named targetPort on each selected workload). */
     public List<Endpoint> endpoints(Service service, ServicePort servicePort) {
@@ -270,7 +307,8 @@ public final class StackModel {
             } else if (target.getIntVal() != null) {
                 endpoints.add(endpoint(w, target.getIntVal(), protocol));
             } else {
-                w.ports().stream().filter(p -> target.getStrVal().equals(p.getName())
+                w.ports().stream()
+                        .filter(p -> target.getStrVal().equals(p.getName())
                                 && protocol.equals(p.getProtocol() == null ? "TCP" : p.getProtocol()))
                         .findFirst()
                         .ifPresent(p -> endpoints.add(new Endpoint(w, p.getContainerPort(), protocol, p.getName())));
@@ -286,15 +324,22 @@ public final class StackModel {
 
     /** The Service port with this number and protocol. */
     public static Optional<ServicePort> servicePort(Service service, int port, String protocol) {
-        return service.getSpec().getPorts() == null ? Optional.empty() : service.getSpec().getPorts().stream()
-                .filter(p -> p.getPort() != null && p.getPort() == port && protocol.equals(p.getProtocol() == null ? "TCP" : p.getProtocol()))
-                .findFirst();
+        return service.getSpec().getPorts() == null
+                ? Optional.empty()
+                : service.getSpec().getPorts().stream()
+                        .filter(p -> p.getPort() != null
+                                && p.getPort() == port
+                                && protocol.equals(p.getProtocol() == null ? "TCP" : p.getProtocol()))
+                        .findFirst();
     }
 
     /** The Service port with this name. */
     public static Optional<ServicePort> servicePort(Service service, String name) {
-        return service.getSpec().getPorts() == null ? Optional.empty() : service.getSpec().getPorts().stream()
-                .filter(p -> name.equals(p.getName())).findFirst();
+        return service.getSpec().getPorts() == null
+                ? Optional.empty()
+                : service.getSpec().getPorts().stream()
+                        .filter(p -> name.equals(p.getName()))
+                        .findFirst();
     }
 
     /**
@@ -324,17 +369,23 @@ public final class StackModel {
                 return direct;
             }
         }
-        return servicePort(t.service(), port, protocol).map(sp -> endpoints(t.service(), sp)).orElse(List.of());
+        return servicePort(t.service(), port, protocol)
+                .map(sp -> endpoints(t.service(), sp))
+                .orElse(List.of());
     }
 
     // ---------------------------------------------------------------------- configuration files
 
     public Optional<ConfigMap> configMap(String name) {
-        return all(ConfigMap.class).stream().filter(c -> name.equals(c.getMetadata().getName())).findFirst();
+        return all(ConfigMap.class).stream()
+                .filter(c -> name.equals(c.getMetadata().getName()))
+                .findFirst();
     }
 
     public Optional<Secret> secret(String name) {
-        return all(Secret.class).stream().filter(s -> name.equals(s.getMetadata().getName())).findFirst();
+        return all(Secret.class).stream()
+                .filter(s -> name.equals(s.getMetadata().getName()))
+                .findFirst();
     }
 
     /** The content of a file as the container sees it through a ConfigMap or Secret volume, if rendered. */
@@ -350,11 +401,14 @@ public final class StackModel {
         }
         for (VolumeMount mount : container.getVolumeMounts()) {
             Volume volume = workload.podSpec().getVolumes().stream()
-                    .filter(v -> Objects.equals(v.getName(), mount.getName())).findFirst().orElse(null);
+                    .filter(v -> Objects.equals(v.getName(), mount.getName()))
+                    .findFirst()
+                    .orElse(null);
             if (volume == null) {
                 continue;
             }
-            Map<String, String> content = MountedFiles.of(volume, objects, MountedFiles.Missing.SKIP).orElse(Map.of());
+            Map<String, String> content =
+                    MountedFiles.of(volume, objects, MountedFiles.Missing.SKIP).orElse(Map.of());
             String base = mount.getMountPath().replaceAll("/$", "");
             if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
                 String value = content.get(mount.getSubPath());
@@ -373,7 +427,11 @@ public final class StackModel {
         if (container.getEnv() == null) {
             return null;
         }
-        return container.getEnv().stream().filter(e -> name.equals(e.getName())).map(e -> e.getValue())
-                .filter(Objects::nonNull).reduce((a, b) -> b).orElse(null);
+        return container.getEnv().stream()
+                .filter(e -> name.equals(e.getName()))
+                .map(e -> e.getValue())
+                .filter(Objects::nonNull)
+                .reduce((a, b) -> b)
+                .orElse(null);
     }
 }

@@ -28,12 +28,20 @@ import java.util.Set;
  * @param serviceName a StatefulSet's governing Service (pods get DNS names under it), or null
  * @param source the rendered object
  */
-public record Workload(WorkloadKind kind, String name, String component, int replicas, int surge, PodSpec podSpec,
-                       Map<String, String> podLabels, List<Claim> claims, String serviceName, HasMetadata source) {
+public record Workload(
+        WorkloadKind kind,
+        String name,
+        String component,
+        int replicas,
+        int surge,
+        PodSpec podSpec,
+        Map<String, String> podLabels,
+        List<Claim> claims,
+        String serviceName,
+        HasMetadata source) {
 
     /** One PVC of a pod: its StorageClass (null: the cluster default) and size. */
-    public record Claim(String name, String storageClass, BigDecimal bytes, String size) {
-    }
+    public record Claim(String name, String storageClass, BigDecimal bytes, String size) {}
 
     /** "StatefulSet/monitoring-prometheus". */
     public String ref() {
@@ -106,20 +114,29 @@ public record Workload(WorkloadKind kind, String name, String component, int rep
 
     /** The container port with this name (any container), if any. */
     public Optional<ContainerPort> port(String portName) {
-        return containers().stream().filter(c -> c.getPorts() != null).flatMap(c -> c.getPorts().stream())
-                .filter(p -> portName.equals(p.getName())).findFirst();
+        return containers().stream()
+                .filter(c -> c.getPorts() != null)
+                .flatMap(c -> c.getPorts().stream())
+                .filter(p -> portName.equals(p.getName()))
+                .findFirst();
     }
 
     /** The container port with this number and protocol (any container), if any. */
     public Optional<ContainerPort> port(int number, String protocol) {
-        return containers().stream().filter(c -> c.getPorts() != null).flatMap(c -> c.getPorts().stream())
-                .filter(p -> p.getContainerPort() != null && p.getContainerPort() == number
+        return containers().stream()
+                .filter(c -> c.getPorts() != null)
+                .flatMap(c -> c.getPorts().stream())
+                .filter(p -> p.getContainerPort() != null
+                        && p.getContainerPort() == number
                         && protocol.equals(p.getProtocol() == null ? "TCP" : p.getProtocol()))
                 .findFirst();
     }
 
     /** Every container port of the pod. */
     public List<ContainerPort> ports() {
-        return containers().stream().filter(c -> c.getPorts() != null).flatMap(c -> c.getPorts().stream()).toList();
+        return containers().stream()
+                .filter(c -> c.getPorts() != null)
+                .flatMap(c -> c.getPorts().stream())
+                .toList();
     }
 }

@@ -1,36 +1,16 @@
 package dev.hamonitoring.analysis.network;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.hamonitoring.analysis.model.Args;
-import dev.hamonitoring.analysis.model.CloudNativePg;
 import dev.hamonitoring.analysis.model.Configs;
-import dev.hamonitoring.analysis.model.PrometheusConfig;
-import dev.hamonitoring.analysis.model.Relabel;
-import dev.hamonitoring.analysis.model.Role;
 import dev.hamonitoring.analysis.model.StackModel;
-import dev.hamonitoring.analysis.model.ThanosEndpoint;
 import dev.hamonitoring.analysis.model.Workload;
-import dev.hamonitoring.analysis.model.WorkloadKind;
-import dev.hamonitoring.render.PodTemplates;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The communication edges of Alertmanager: cluster gossip (--cluster.peer). */
 final class AlertmanagerEdges {
 
-    private AlertmanagerEdges() {
-    }
+    private AlertmanagerEdges() {}
 
     static void alertmanager(GraphBuilder g, Workload w, Container c) {
         g.external(w, ExternalNeed.Kind.NOTIFICATIONS, "receivers notify webhooks, chat and mail");
@@ -39,13 +19,16 @@ final class AlertmanagerEdges {
         if (listen != null && listen.isBlank()) {
             return;
         }
-        int port = Configs.hostPort(listen == null ? "0.0.0.0:9094" : listen, 9094).map(Configs.Address::port).orElse(9094);
+        int port = Configs.hostPort(listen == null ? "0.0.0.0:9094" : listen, 9094)
+                .map(Configs.Address::port)
+                .orElse(9094);
         g.selfGossip(w, port, "Alertmanager cluster gossip (--cluster.listen-address)");
         for (String peer : Args.values(c, "cluster.peer")) {
             Configs.hostPort(peer, 9094).ifPresent(a -> {
                 for (String protocol : List.of("TCP", "UDP")) {
                     List<StackModel.Endpoint> endpoints = g.stack().connect(a.host(), a.port(), protocol);
-                    endpoints.forEach(e -> g.edge(new Edge(w, e.workload(), e.port(), protocol, "Alertmanager cluster gossip (--cluster.peer)")));
+                    endpoints.forEach(e -> g.edge(new Edge(
+                            w, e.workload(), e.port(), protocol, "Alertmanager cluster gossip (--cluster.peer)")));
                 }
             });
         }

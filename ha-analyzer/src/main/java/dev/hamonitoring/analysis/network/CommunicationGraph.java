@@ -1,30 +1,11 @@
 package dev.hamonitoring.analysis.network;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.hamonitoring.analysis.model.Args;
 import dev.hamonitoring.analysis.model.CloudNativePg;
-import dev.hamonitoring.analysis.model.Configs;
-import dev.hamonitoring.analysis.model.PrometheusConfig;
-import dev.hamonitoring.analysis.model.Relabel;
 import dev.hamonitoring.analysis.model.Role;
 import dev.hamonitoring.analysis.model.StackModel;
-import dev.hamonitoring.analysis.model.ThanosEndpoint;
 import dev.hamonitoring.analysis.model.Workload;
-import dev.hamonitoring.analysis.model.WorkloadKind;
-import dev.hamonitoring.render.PodTemplates;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The stack's communication edges, derived from what the programs are configured to do (flags,
@@ -55,7 +36,8 @@ public final class CommunicationGraph {
                 switch (Role.of(c, w.podSpec())) {
                     case THANOS_QUERY -> ThanosEdges.thanosQuery(g, w, c);
                     case THANOS_QUERY_FRONTEND -> ThanosEdges.queryFrontend(g, w, c);
-                    case THANOS_SIDECAR, THANOS_STORE, THANOS_COMPACTOR, THANOS_OTHER -> ThanosEdges.objectStore(g, w, c);
+                    case THANOS_SIDECAR, THANOS_STORE, THANOS_COMPACTOR, THANOS_OTHER ->
+                        ThanosEdges.objectStore(g, w, c);
                     case PROMETHEUS -> PrometheusEdges.prometheus(g, w);
                     case ALERTMANAGER -> AlertmanagerEdges.alertmanager(g, w, c);
                     case GRAFANA -> GrafanaEdges.grafana(g, w);

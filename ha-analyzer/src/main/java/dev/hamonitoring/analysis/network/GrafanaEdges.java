@@ -1,28 +1,7 @@
 package dev.hamonitoring.analysis.network;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.hamonitoring.analysis.model.Args;
-import dev.hamonitoring.analysis.model.CloudNativePg;
 import dev.hamonitoring.analysis.model.Configs;
-import dev.hamonitoring.analysis.model.PrometheusConfig;
-import dev.hamonitoring.analysis.model.Relabel;
-import dev.hamonitoring.analysis.model.Role;
-import dev.hamonitoring.analysis.model.StackModel;
-import dev.hamonitoring.analysis.model.ThanosEndpoint;
 import dev.hamonitoring.analysis.model.Workload;
-import dev.hamonitoring.analysis.model.WorkloadKind;
-import dev.hamonitoring.render.PodTemplates;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,8 +10,7 @@ final class GrafanaEdges {
 
     private static final Pattern REDIS_ADDR = Pattern.compile("(?:^|,)addr=([^,]+)");
 
-    private GrafanaEdges() {
-    }
+    private GrafanaEdges() {}
 
     static void grafana(GraphBuilder g, Workload w) {
         Configs.GrafanaIni ini = Configs.grafanaIni(g.stack(), w).orElse(null);
@@ -54,7 +32,8 @@ final class GrafanaEdges {
             }
         }
         if ("redis".equals(ini.get("live", "ha_engine")) && ini.get("live", "ha_engine_address") != null) {
-            g.connectHostPort(w, ini.get("live", "ha_engine_address"), 6379, "Grafana Live HA engine ([live] ha_engine_address)");
+            g.connectHostPort(
+                    w, ini.get("live", "ha_engine_address"), 6379, "Grafana Live HA engine ([live] ha_engine_address)");
         }
         boolean alerting = !"false".equals(ini.get("unified_alerting", "enabled"));
         if (alerting) {
@@ -62,14 +41,18 @@ final class GrafanaEdges {
             String listen = ini.get("unified_alerting", "ha_listen_address");
             String peers = ini.get("unified_alerting", "ha_peers");
             if (listen != null || (peers != null && !peers.isBlank())) {
-                int port = Configs.hostPort(listen == null ? "0.0.0.0:9094" : listen.replace("${POD_IP}", "0.0.0.0"), 9094)
-                        .map(Configs.Address::port).orElse(9094);
+                int port = Configs.hostPort(
+                                listen == null ? "0.0.0.0:9094" : listen.replace("${POD_IP}", "0.0.0.0"), 9094)
+                        .map(Configs.Address::port)
+                        .orElse(9094);
                 g.selfGossip(w, port, "Grafana unified alerting gossip ([unified_alerting] ha_listen_address)");
             }
         }
         for (String url : Configs.grafanaDatasourceUrls(g.stack(), w)) {
             g.connectUrl(w, url, "Grafana data source " + url);
         }
-        w.port("http").ifPresent(p -> g.external(w, ExternalNeed.Kind.USERS, "the Grafana UI on port " + p.getContainerPort()));
+        w.port("http")
+                .ifPresent(
+                        p -> g.external(w, ExternalNeed.Kind.USERS, "the Grafana UI on port " + p.getContainerPort()));
     }
 }

@@ -1,31 +1,14 @@
 package dev.hamonitoring.analysis.network;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.hamonitoring.analysis.model.Args;
-import dev.hamonitoring.analysis.model.CloudNativePg;
 import dev.hamonitoring.analysis.model.Configs;
-import dev.hamonitoring.analysis.model.PrometheusConfig;
-import dev.hamonitoring.analysis.model.Relabel;
-import dev.hamonitoring.analysis.model.Role;
 import dev.hamonitoring.analysis.model.StackModel;
-import dev.hamonitoring.analysis.model.ThanosEndpoint;
 import dev.hamonitoring.analysis.model.Workload;
-import dev.hamonitoring.analysis.model.WorkloadKind;
-import dev.hamonitoring.render.PodTemplates;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 
 /** What every program's edge derivation ({@code *Edges}) adds to: edges, external needs, unresolved addresses. */
 final class GraphBuilder {
@@ -76,7 +59,9 @@ final class GraphBuilder {
     void connect(Workload from, String host, int port, String protocol, String why) {
         List<StackModel.Endpoint> endpoints = stack.connect(host, port, protocol);
         if (endpoints.isEmpty()) {
-            if (stack.resolve(host).isPresent() || host.endsWith("." + stack.namespace() + ".svc") || host.contains("." + stack.namespace() + ".svc.")) {
+            if (stack.resolve(host).isPresent()
+                    || host.endsWith("." + stack.namespace() + ".svc")
+                    || host.contains("." + stack.namespace() + ".svc.")) {
                 unresolved.add(from.component() + ": " + host + ":" + port + "/" + protocol + " (" + why + ")");
             }
             return;

@@ -28,15 +28,14 @@ import java.util.stream.Collectors;
 public final class NetworkAudit {
 
     /** The cluster DNS pods the stack resolves names through. */
-    public static final PolicyEvaluator.Peer KUBE_DNS = new PolicyEvaluator.Peer("kube-system", Map.of("k8s-app", "kube-dns"), null);
+    public static final PolicyEvaluator.Peer KUBE_DNS =
+            new PolicyEvaluator.Peer("kube-system", Map.of("k8s-app", "kube-dns"), null);
 
     /** An edge the policies deny. */
-    public record Denied(Edge edge, PolicyEvaluator.Verdict verdict) {
-    }
+    public record Denied(Edge edge, PolicyEvaluator.Verdict verdict) {}
 
     /** An external peer a workload needs that its policies do not let through. */
-    public record Unreachable(Workload workload, ExternalNeed.Kind kind, String probe, List<String> policies) {
-    }
+    public record Unreachable(Workload workload, ExternalNeed.Kind kind, String probe, List<String> policies) {}
 
     /**
      * A rule (or part of one) that allows connections.
@@ -49,7 +48,14 @@ public final class NetworkAudit {
      * @param ports the ports, described
      * @param kinds the declared external needs it may serve (empty: internal or undeclared)
      */
-    public record Allowance(String policy, String direction, int rule, Workload workload, String peer, String ports, List<ExternalNeed.Kind> kinds) {
+    public record Allowance(
+            String policy,
+            String direction,
+            int rule,
+            Workload workload,
+            String peer,
+            String ports,
+            List<ExternalNeed.Kind> kinds) {
 
         /** The needs it serves, for the report ("object storage / Kubernetes API server"). */
         public String need() {
@@ -84,8 +90,10 @@ public final class NetworkAudit {
             if (need.kind() != ExternalNeed.Kind.USERS && need.kind() != ExternalNeed.Kind.LOG_AGENTS) {
                 continue;
             }
-            boolean isolated = !evaluator.selecting(pod(stack, need.workload()), "Ingress").isEmpty();
-            boolean admitted = external.stream().anyMatch(a -> a.workload() == need.workload() && a.kinds().contains(need.kind()));
+            boolean isolated =
+                    !evaluator.selecting(pod(stack, need.workload()), "Ingress").isEmpty();
+            boolean admitted = external.stream()
+                    .anyMatch(a -> a.workload() == need.workload() && a.kinds().contains(need.kind()));
             if (isolated && !admitted) {
                 notAdmitted.add(need);
             }
@@ -120,14 +128,16 @@ public final class NetworkAudit {
 
     private void edges(StackModel stack, CommunicationGraph graph, PolicyEvaluator evaluator) {
         for (Edge e : graph.edges()) {
-            PolicyEvaluator.Verdict v = evaluator.connection(pod(stack, e.from()), pod(stack, e.to()), e.port(), e.protocol());
+            PolicyEvaluator.Verdict v =
+                    evaluator.connection(pod(stack, e.from()), pod(stack, e.to()), e.port(), e.protocol());
             if (!v.allowed()) {
                 denied.add(new Denied(e, v));
             }
         }
     }
 
-    private void externalNeeds(StackModel stack, CommunicationGraph graph, PolicyEvaluator evaluator, String operatorNamespace) {
+    private void externalNeeds(
+            StackModel stack, CommunicationGraph graph, PolicyEvaluator evaluator, String operatorNamespace) {
         PolicyEvaluator.Peer address = PolicyEvaluator.Peer.ofAddress();
         for (ExternalNeed need : graph.externals()) {
             PolicyEvaluator.Peer self = pod(stack, need.workload());
@@ -143,36 +153,55 @@ public final class NetworkAudit {
                         }
                     }
                     if (!denied.isEmpty()) {
-                        unreachable.add(new Unreachable(need.workload(), need.kind(),
-                                "the kube-dns pods (kube-system, k8s-app=kube-dns) on " + String.join(" and ", denied), policies));
+                        unreachable.add(new Unreachable(
+                                need.workload(),
+                                need.kind(),
+                                "the kube-dns pods (kube-system, k8s-app=kube-dns) on " + String.join(" and ", denied),
+                                policies));
                     }
                 }
                 case OBJECT_STORAGE, KUBE_API, NOTIFICATIONS -> {
                     PolicyEvaluator.Verdict v = evaluator.connection(self, address, 443, "TCP");
                     if (!v.allowed()) {
-                        unreachable.add(new Unreachable(need.workload(), need.kind(), "an address outside the cluster's pods on 443/TCP", v.egressPolicies()));
+                        unreachable.add(new Unreachable(
+                                need.workload(),
+                                need.kind(),
+                                "an address outside the cluster's pods on 443/TCP",
+                                v.egressPolicies()));
                     }
                 }
                 case CLUSTER_SCRAPE -> {
                     PolicyEvaluator.Verdict kubelet = evaluator.connection(self, address, 10250, "TCP");
-                    PolicyEvaluator.Verdict pods = evaluator.connection(self,
-                            new PolicyEvaluator.Peer("some-other-namespace", Map.of("app", "scraped"), null), 8080, "TCP");
+                    PolicyEvaluator.Verdict pods = evaluator.connection(
+                            self,
+                            new PolicyEvaluator.Peer("some-other-namespace", Map.of("app", "scraped"), null),
+                            8080,
+                            "TCP");
                     if (!kubelet.allowed() || !pods.allowed()) {
-                        unreachable.add(new Unreachable(need.workload(), need.kind(), "kubelets (10250/TCP) and pods of other namespaces", kubelet.egressPolicies()));
+                        unreachable.add(new Unreachable(
+                                need.workload(),
+                                need.kind(),
+                                "kubelets (10250/TCP) and pods of other namespaces",
+                                kubelet.egressPolicies()));
                     }
                 }
                 case OPERATOR -> {
-                    PolicyEvaluator.Peer operator = new PolicyEvaluator.Peer(operatorNamespace, Map.of("app.kubernetes.io/name", "cloudnative-pg"), null);
+                    PolicyEvaluator.Peer operator = new PolicyEvaluator.Peer(
+                            operatorNamespace, Map.of("app.kubernetes.io/name", "cloudnative-pg"), null);
                     for (int port : List.of(8000, 5432)) {
                         PolicyEvaluator.Verdict v = evaluator.connection(operator, self, port, "TCP");
                         if (!v.allowed()) {
-                            unreachable.add(new Unreachable(need.workload(), need.kind(), "the operator in namespace " + operatorNamespace
-                                    + " calling port " + port + "/TCP", v.ingressPolicies()));
+                            unreachable.add(new Unreachable(
+                                    need.workload(),
+                                    need.kind(),
+                                    "the operator in namespace " + operatorNamespace + " calling port " + port + "/TCP",
+                                    v.ingressPolicies()));
                         }
                     }
                 }
                 default -> {
-                    // Users and log agents: which peers may come in is the installer's choice (values), not an invariant.
+                    // Users and log agents: which peers may come in is the installer's choice (values), not an
+                    // invariant.
                 }
             }
         }
@@ -186,7 +215,8 @@ public final class NetworkAudit {
             }
             Set<String> types = PolicyEvaluator.types(policy);
             for (Workload w : stack.workloads()) {
-                if (!Labels.matches(policy.getSpec().getPodSelector(), w.representative().labels())) {
+                if (!Labels.matches(
+                        policy.getSpec().getPodSelector(), w.representative().labels())) {
                     continue;
                 }
                 if (types.contains("Ingress") && policy.getSpec().getIngress() != null) {
@@ -207,8 +237,15 @@ public final class NetworkAudit {
         }
     }
 
-    private void judge(StackModel stack, CommunicationGraph graph, NetworkPolicy policy, String direction, int index, Workload w,
-                       List<NetworkPolicyPeer> peers, List<NetworkPolicyPort> ports) {
+    private void judge(
+            StackModel stack,
+            CommunicationGraph graph,
+            NetworkPolicy policy,
+            String direction,
+            int index,
+            Workload w,
+            List<NetworkPolicyPeer> peers,
+            List<NetworkPolicyPort> ports) {
         String name = policy.getMetadata().getName();
         String ns = stack.namespace();
         boolean ingress = "Ingress".equals(direction);
@@ -242,15 +279,24 @@ public final class NetworkAudit {
             }
             Workload from = ingress ? other : w;
             Workload to = ingress ? w : other;
-            List<Edge> pair = graph.edges().stream().filter(e -> e.from() == from && e.to() == to).toList();
+            List<Edge> pair = graph.edges().stream()
+                    .filter(e -> e.from() == from && e.to() == to)
+                    .toList();
             for (NetworkPolicyPort spec : specs) {
                 if (spec == null) {
                     wider.add(from.component() + " → " + to.component() + " on all ports"
-                            + (pair.isEmpty() ? "" : " (needs only " + pair.stream().map(e -> e.port() + "/" + e.protocol()).distinct()
-                            .collect(Collectors.joining(", ")) + ")"));
+                            + (pair.isEmpty()
+                                    ? ""
+                                    : " (needs only "
+                                            + pair.stream()
+                                                    .map(e -> e.port() + "/" + e.protocol())
+                                                    .distinct()
+                                                    .collect(Collectors.joining(", "))
+                                            + ")"));
                     continue;
                 }
-                boolean needed = pair.stream().anyMatch(e -> PolicyEvaluator.portsMatch(List.of(spec), e.port(), e.protocol(), to));
+                boolean needed = pair.stream()
+                        .anyMatch(e -> PolicyEvaluator.portsMatch(List.of(spec), e.port(), e.protocol(), to));
                 if (!needed) {
                     wider.add(from.component() + " → " + to.component() + " " + describe(spec));
                 }
@@ -262,17 +308,25 @@ public final class NetworkAudit {
     }
 
     /** The declared external needs of the workload that a rule towards this external peer can serve. */
-    private List<ExternalNeed.Kind> justification(CommunicationGraph graph, Workload w, boolean ingress, String peer, boolean allPeers,
-                                                  List<NetworkPolicyPeer> peers, String ns) {
+    private List<ExternalNeed.Kind> justification(
+            CommunicationGraph graph,
+            Workload w,
+            boolean ingress,
+            String peer,
+            boolean allPeers,
+            List<NetworkPolicyPeer> peers,
+            String ns) {
         Set<ExternalNeed.Kind> candidates;
         if (ingress) {
             candidates = EnumSet.of(ExternalNeed.Kind.OPERATOR, ExternalNeed.Kind.USERS, ExternalNeed.Kind.LOG_AGENTS);
         } else if (allPeers) {
             candidates = EnumSet.of(ExternalNeed.Kind.CLUSTER_SCRAPE);
         } else if (peer.startsWith("ipBlock")) {
-            candidates = EnumSet.of(ExternalNeed.Kind.OBJECT_STORAGE, ExternalNeed.Kind.KUBE_API, ExternalNeed.Kind.NOTIFICATIONS);
+            candidates = EnumSet.of(
+                    ExternalNeed.Kind.OBJECT_STORAGE, ExternalNeed.Kind.KUBE_API, ExternalNeed.Kind.NOTIFICATIONS);
         } else {
-            boolean dns = peers.stream().anyMatch(p -> describe(p).equals(peer) && PolicyEvaluator.peerMatches(p, ns, KUBE_DNS));
+            boolean dns = peers.stream()
+                    .anyMatch(p -> describe(p).equals(peer) && PolicyEvaluator.peerMatches(p, ns, KUBE_DNS));
             candidates = dns ? EnumSet.of(ExternalNeed.Kind.DNS) : EnumSet.of(ExternalNeed.Kind.CLUSTER_SCRAPE);
         }
         return candidates.stream().filter(k -> graph.needs(w, k)).toList();
@@ -306,7 +360,10 @@ public final class NetworkAudit {
     public static String describe(NetworkPolicyPeer peer) {
         if (peer.getIpBlock() != null) {
             return "ipBlock " + peer.getIpBlock().getCidr()
-                    + (peer.getIpBlock().getExcept() == null || peer.getIpBlock().getExcept().isEmpty() ? "" : " except " + peer.getIpBlock().getExcept());
+                    + (peer.getIpBlock().getExcept() == null
+                                    || peer.getIpBlock().getExcept().isEmpty()
+                            ? ""
+                            : " except " + peer.getIpBlock().getExcept());
         }
         List<String> parts = new ArrayList<>();
         if (peer.getNamespaceSelector() != null) {

@@ -49,9 +49,12 @@ public final class PolicyEvaluator {
     }
 
     /** Whether a connection passes, and the policies that isolate each end. */
-    public record Verdict(boolean allowed, boolean egressAllowed, boolean ingressAllowed,
-                          List<String> egressPolicies, List<String> ingressPolicies) {
-    }
+    public record Verdict(
+            boolean allowed,
+            boolean egressAllowed,
+            boolean ingressAllowed,
+            List<String> egressPolicies,
+            List<String> ingressPolicies) {}
 
     private final List<NetworkPolicy> policies;
     private final String defaultNamespace;
@@ -62,7 +65,9 @@ public final class PolicyEvaluator {
     }
 
     public String namespaceOf(NetworkPolicy p) {
-        return p.getMetadata().getNamespace() == null ? defaultNamespace : p.getMetadata().getNamespace();
+        return p.getMetadata().getNamespace() == null
+                ? defaultNamespace
+                : p.getMetadata().getNamespace();
     }
 
     /** Ingress, Egress or both, with the API's default. */
@@ -96,7 +101,8 @@ public final class PolicyEvaluator {
         List<NetworkPolicy> egress = selecting(src, "Egress");
         List<NetworkPolicy> ingress = selecting(dst, "Ingress");
         boolean egressOk = egress.isEmpty() || egress.stream().anyMatch(p -> egressAllows(p, dst, port, protocol));
-        boolean ingressOk = ingress.isEmpty() || ingress.stream().anyMatch(p -> ingressAllows(p, src, dst, port, protocol));
+        boolean ingressOk =
+                ingress.isEmpty() || ingress.stream().anyMatch(p -> ingressAllows(p, src, dst, port, protocol));
         return new Verdict(egressOk && ingressOk, egressOk, ingressOk, names(egress), names(ingress));
     }
 
@@ -109,7 +115,8 @@ public final class PolicyEvaluator {
             return false;
         }
         for (NetworkPolicyEgressRule rule : p.getSpec().getEgress()) {
-            if (peersMatch(rule.getTo(), namespaceOf(p), dst) && portsMatch(rule.getPorts(), port, protocol, dst.workload())) {
+            if (peersMatch(rule.getTo(), namespaceOf(p), dst)
+                    && portsMatch(rule.getPorts(), port, protocol, dst.workload())) {
                 return true;
             }
         }
@@ -121,7 +128,8 @@ public final class PolicyEvaluator {
             return false;
         }
         for (NetworkPolicyIngressRule rule : p.getSpec().getIngress()) {
-            if (peersMatch(rule.getFrom(), namespaceOf(p), src) && portsMatch(rule.getPorts(), port, protocol, dst.workload())) {
+            if (peersMatch(rule.getFrom(), namespaceOf(p), src)
+                    && portsMatch(rule.getPorts(), port, protocol, dst.workload())) {
                 return true;
             }
         }
@@ -173,7 +181,9 @@ public final class PolicyEvaluator {
             } else if (destination != null) {
                 for (ContainerPort cp : destination.ports()) {
                     String cpProto = cp.getProtocol() == null ? "TCP" : cp.getProtocol();
-                    if (value.getStrVal().equals(cp.getName()) && cpProto.equals(protocol) && cp.getContainerPort() == port) {
+                    if (value.getStrVal().equals(cp.getName())
+                            && cpProto.equals(protocol)
+                            && cp.getContainerPort() == port) {
                         return true;
                     }
                 }

@@ -1,36 +1,26 @@
 package dev.hamonitoring.analysis.network;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hamonitoring.analysis.model.Args;
-import dev.hamonitoring.analysis.model.CloudNativePg;
 import dev.hamonitoring.analysis.model.Configs;
 import dev.hamonitoring.analysis.model.PrometheusConfig;
 import dev.hamonitoring.analysis.model.Relabel;
-import dev.hamonitoring.analysis.model.Role;
 import dev.hamonitoring.analysis.model.StackModel;
-import dev.hamonitoring.analysis.model.ThanosEndpoint;
 import dev.hamonitoring.analysis.model.Workload;
-import dev.hamonitoring.analysis.model.WorkloadKind;
 import dev.hamonitoring.render.PodTemplates;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The communication edges of Prometheus: its Alertmanagers and scrape jobs (pod and endpoint discovery, relabelled as Prometheus does). */
 final class PrometheusEdges {
 
-    private PrometheusEdges() {
-    }
+    private PrometheusEdges() {}
 
     static void prometheus(GraphBuilder g, Workload w) {
         Optional<JsonNode> config = Configs.prometheus(g.stack(), w);
@@ -62,22 +52,30 @@ final class PrometheusEdges {
         }
         for (JsonNode dns : job.path("dns_sd_configs")) {
             for (JsonNode n : dns.path("names")) {
-                if ("A".equals(dns.path("type").asText()) || "AAAA".equals(dns.path("type").asText())) {
+                if ("A".equals(dns.path("type").asText())
+                        || "AAAA".equals(dns.path("type").asText())) {
                     g.connect(prometheus, n.asText(), dns.path("port").asInt(), "TCP", why);
                 }
             }
         }
         for (JsonNode sd : job.path("kubernetes_sd_configs")) {
-            g.external(prometheus, ExternalNeed.Kind.KUBE_API, "kubernetes_sd_configs discover targets through the API server");
+            g.external(
+                    prometheus,
+                    ExternalNeed.Kind.KUBE_API,
+                    "kubernetes_sd_configs discover targets through the API server");
             Set<String> namespaces = new LinkedHashSet<>();
             sd.path("namespaces").path("names").forEach(n -> namespaces.add(n.asText()));
             if (sd.path("namespaces").path("own_namespace").asBoolean(false)) {
                 namespaces.add(g.stack().namespace());
             }
-            boolean clusterWide = namespaces.isEmpty() || !namespaces.equals(Set.of(g.stack().namespace()));
+            boolean clusterWide =
+                    namespaces.isEmpty() || !namespaces.equals(Set.of(g.stack().namespace()));
             String role = sd.path("role").asText();
             if (clusterWide || "node".equals(role)) {
-                g.external(prometheus, ExternalNeed.Kind.CLUSTER_SCRAPE, "scrape job " + name + " (role " + role + ") targets outside the release");
+                g.external(
+                        prometheus,
+                        ExternalNeed.Kind.CLUSTER_SCRAPE,
+                        "scrape job " + name + " (role " + role + ") targets outside the release");
             }
             if (!namespaces.isEmpty() && !namespaces.contains(g.stack().namespace())) {
                 continue;
@@ -108,14 +106,18 @@ final class PrometheusEdges {
                     Map<String, String> meta = new LinkedHashMap<>();
                     meta.put("__address__", target.representative().name() + ":" + port.getContainerPort());
                     meta.put("__meta_kubernetes_namespace", g.stack().namespace());
-                    meta.put("__meta_kubernetes_pod_name", target.representative().name());
+                    meta.put(
+                            "__meta_kubernetes_pod_name",
+                            target.representative().name());
                     meta.put("__meta_kubernetes_pod_phase", "Running");
                     meta.put("__meta_kubernetes_pod_ready", "true");
                     meta.put("__meta_kubernetes_pod_container_name", c.getName());
                     meta.put("__meta_kubernetes_pod_container_port_name", port.getName() == null ? "" : port.getName());
                     meta.put("__meta_kubernetes_pod_container_port_number", String.valueOf(port.getContainerPort()));
                     meta.put("__meta_kubernetes_pod_container_port_protocol", protocol);
-                    meta.put("__meta_kubernetes_pod_controller_kind", target.kind().toString());
+                    meta.put(
+                            "__meta_kubernetes_pod_controller_kind",
+                            target.kind().toString());
                     meta.put("__meta_kubernetes_pod_controller_name", target.name());
                     podLabels.forEach((k, v) -> {
                         meta.put("__meta_kubernetes_pod_label_" + Relabel.sanitize(k), v);
@@ -128,7 +130,8 @@ final class PrometheusEdges {
                     Map<String, String> kept = Relabel.apply(job.path("relabel_configs"), meta);
                     if (!kept.isEmpty()) {
                         int scraped = portOf(kept.get("__address__"), port.getContainerPort());
-                        target.port(scraped, "TCP").ifPresent(p -> g.edge(new Edge(prometheus, target, scraped, "TCP", why)));
+                        target.port(scraped, "TCP")
+                                .ifPresent(p -> g.edge(new Edge(prometheus, target, scraped, "TCP", why)));
                     }
                 }
             }
@@ -148,16 +151,27 @@ final class PrometheusEdges {
                     Map<String, String> meta = new LinkedHashMap<>();
                     meta.put("__address__", e.workload().representative().name() + ":" + e.port());
                     meta.put("__meta_kubernetes_namespace", g.stack().namespace());
-                    meta.put("__meta_kubernetes_service_name", service.getMetadata().getName());
+                    meta.put(
+                            "__meta_kubernetes_service_name",
+                            service.getMetadata().getName());
                     meta.put("__meta_kubernetes_endpoint_port_name", sp.getName() == null ? "" : sp.getName());
                     meta.put("__meta_kubernetes_endpointslice_port_name", sp.getName() == null ? "" : sp.getName());
                     if (service.getMetadata().getLabels() != null) {
-                        service.getMetadata().getLabels().forEach((k, v) -> meta.put("__meta_kubernetes_service_label_" + Relabel.sanitize(k), v));
+                        service.getMetadata()
+                                .getLabels()
+                                .forEach((k, v) ->
+                                        meta.put("__meta_kubernetes_service_label_" + Relabel.sanitize(k), v));
                     }
                     if (service.getMetadata().getAnnotations() != null) {
-                        service.getMetadata().getAnnotations().forEach((k, v) -> meta.put("__meta_kubernetes_service_annotation_" + Relabel.sanitize(k), v));
+                        service.getMetadata()
+                                .getAnnotations()
+                                .forEach((k, v) ->
+                                        meta.put("__meta_kubernetes_service_annotation_" + Relabel.sanitize(k), v));
                     }
-                    e.workload().representative().labels().forEach((k, v) -> meta.put("__meta_kubernetes_pod_label_" + Relabel.sanitize(k), v));
+                    e.workload()
+                            .representative()
+                            .labels()
+                            .forEach((k, v) -> meta.put("__meta_kubernetes_pod_label_" + Relabel.sanitize(k), v));
                     Map<String, String> kept = Relabel.apply(job.path("relabel_configs"), meta);
                     if (!kept.isEmpty()) {
                         int scraped = portOf(kept.get("__address__"), e.port());
@@ -169,7 +183,9 @@ final class PrometheusEdges {
     }
 
     private static Map<String, String> annotations(Workload w) {
-        return PodTemplates.of(w.source()).map(t -> nonNull(t.getMetadata().getAnnotations())).orElse(Map.of());
+        return PodTemplates.of(w.source())
+                .map(t -> nonNull(t.getMetadata().getAnnotations()))
+                .orElse(Map.of());
     }
 
     private static Map<String, String> nonNull(Map<String, String> map) {

@@ -1,36 +1,16 @@
 package dev.hamonitoring.analysis.network;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.hamonitoring.analysis.model.Args;
-import dev.hamonitoring.analysis.model.CloudNativePg;
-import dev.hamonitoring.analysis.model.Configs;
-import dev.hamonitoring.analysis.model.PrometheusConfig;
-import dev.hamonitoring.analysis.model.Relabel;
 import dev.hamonitoring.analysis.model.Role;
 import dev.hamonitoring.analysis.model.StackModel;
-import dev.hamonitoring.analysis.model.ThanosEndpoint;
 import dev.hamonitoring.analysis.model.Workload;
-import dev.hamonitoring.analysis.model.WorkloadKind;
-import dev.hamonitoring.render.PodTemplates;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The communication edges of Redis: replication and Sentinel monitoring between the pods of REDIS_POD_DOMAIN. */
 final class RedisEdges {
 
-    private RedisEdges() {
-    }
+    private RedisEdges() {}
 
     static void redis(GraphBuilder g, Workload w, Container c) {
         String domain = StackModel.env(c, "REDIS_POD_DOMAIN");
@@ -43,7 +23,8 @@ final class RedisEdges {
         }
         for (Workload peer : peers) {
             for (String name : List.of("redis", "sentinel")) {
-                String why = "redis".equals(name) ? "Redis replication and Sentinel monitoring (REDIS_POD_DOMAIN)"
+                String why = "redis".equals(name)
+                        ? "Redis replication and Sentinel monitoring (REDIS_POD_DOMAIN)"
                         : "Sentinel discovery and failover votes (REDIS_POD_DOMAIN)";
                 peer.port(name).ifPresent(p -> g.edge(new Edge(w, peer, p.getContainerPort(), "TCP", why)));
             }

@@ -23,26 +23,34 @@ public record ComponentNeeds(int running, String why) {
         Role role = w.role();
         switch (role) {
             case ALERTMANAGER -> {
-                return replicas == 1 ? new ComponentNeeds(1, "a single Alertmanager")
-                        : new ComponentNeeds(2, "a surviving Alertmanager needs a peer to deduplicate and fail over with");
+                return replicas == 1
+                        ? new ComponentNeeds(1, "a single Alertmanager")
+                        : new ComponentNeeds(
+                                2, "a surviving Alertmanager needs a peer to deduplicate and fail over with");
             }
             case THANOS_COMPACTOR -> {
-                return new ComponentNeeds(0, "not required for serving: compaction, downsampling and retention wait until it is back");
+                return new ComponentNeeds(
+                        0, "not required for serving: compaction, downsampling and retention wait until it is back");
             }
             case REDIS, REDIS_SENTINEL -> {
                 if (w.has(Role.REDIS_SENTINEL)) {
                     int quorum = sentinelQuorum(w);
                     int majority = replicas / 2 + 1;
                     int need = Math.min(replicas, Math.max(quorum, majority));
-                    return new ComponentNeeds(need, "Sentinel failover needs quorum " + quorum + " and a majority ("
-                            + majority + " of " + replicas + ") of sentinels");
+                    return new ComponentNeeds(
+                            need,
+                            "Sentinel failover needs quorum " + quorum + " and a majority (" + majority + " of "
+                                    + replicas + ") of sentinels");
                 }
                 return new ComponentNeeds(1, "one Redis");
             }
             case LOKI_WRITE -> {
                 int rf = lokiReplicationFactor(stack, w);
                 int need = Math.min(replicas, rf / 2 + 1);
-                return new ComponentNeeds(need, "a push needs " + (rf / 2 + 1) + " of its " + rf + " ingester replicas (replication factor " + rf + ")");
+                return new ComponentNeeds(
+                        need,
+                        "a push needs " + (rf / 2 + 1) + " of its " + rf + " ingester replicas (replication factor "
+                                + rf + ")");
             }
             case POSTGRESQL -> {
                 return new ComponentNeeds(1, "a surviving instance can be promoted to primary");

@@ -32,8 +32,7 @@ public final class FailureAnalysis {
      * @param remaining replicas left running after losing it
      * @param reason why not, when it does not survive (empty otherwise)
      */
-    public record Survival(boolean survives, String domain, int remaining, String reason) {
-    }
+    public record Survival(boolean survives, String domain, int remaining, String reason) {}
 
     /**
      * One workload's placement and survival.
@@ -48,9 +47,16 @@ public final class FailureAnalysis {
      * @param nodeLoss the worst node loss
      * @param zoneLoss the worst zone loss
      */
-    public record WorkloadSurvival(Workload workload, ComponentNeeds needs, List<String> eligibleNodes, List<String> eligibleZones,
-                                   String ineligibleReason, int pending, String pendingReason, Survival nodeLoss, Survival zoneLoss) {
-    }
+    public record WorkloadSurvival(
+            Workload workload,
+            ComponentNeeds needs,
+            List<String> eligibleNodes,
+            List<String> eligibleZones,
+            String ineligibleReason,
+            int pending,
+            String pendingReason,
+            Survival nodeLoss,
+            Survival zoneLoss) {}
 
     private final Topology topology;
     private final List<WorkloadSurvival> results;
@@ -89,15 +95,33 @@ public final class FailureAnalysis {
                 }
             }
             String ineligible = eligible.isEmpty()
-                    ? "no eligible node: " + reasons.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + " of "
-                    + topology.nodes().size() + " nodes)").collect(Collectors.joining("; "))
+                    ? "no eligible node: "
+                            + reasons.entrySet().stream()
+                                    .map(e -> e.getKey() + " (" + e.getValue() + " of "
+                                            + topology.nodes().size() + " nodes)")
+                                    .collect(Collectors.joining("; "))
                     : "";
             List<PodInstance> pending = friendly.pendingOf(w);
             String pendingReason = pending.isEmpty() ? "" : friendly.pending().get(pending.get(0));
-            Survival nodeLoss = worst(w, needs, nodeFailures, topology.nodes().stream().map(Node::name).toList(), true, eligible, eligibleZones);
+            Survival nodeLoss = worst(
+                    w,
+                    needs,
+                    nodeFailures,
+                    topology.nodes().stream().map(Node::name).toList(),
+                    true,
+                    eligible,
+                    eligibleZones);
             Survival zoneLoss = worst(w, needs, zoneFailures, zones, false, eligible, eligibleZones);
-            results.add(new WorkloadSurvival(w, needs, List.copyOf(eligible), List.copyOf(eligibleZones), ineligible,
-                    pending.size(), pendingReason, nodeLoss, zoneLoss));
+            results.add(new WorkloadSurvival(
+                    w,
+                    needs,
+                    List.copyOf(eligible),
+                    List.copyOf(eligibleZones),
+                    ineligible,
+                    pending.size(),
+                    pendingReason,
+                    nodeLoss,
+                    zoneLoss));
         }
         return new FailureAnalysis(topology, List.copyOf(results));
     }
@@ -110,7 +134,8 @@ public final class FailureAnalysis {
         }
         if (spec.getTopologySpreadConstraints() != null) {
             for (TopologySpreadConstraint c : spec.getTopologySpreadConstraints()) {
-                if ("DoNotSchedule".equals(c.getWhenUnsatisfiable()) && !node.labels().containsKey(c.getTopologyKey())) {
+                if ("DoNotSchedule".equals(c.getWhenUnsatisfiable())
+                        && !node.labels().containsKey(c.getTopologyKey())) {
                     return "node has no " + c.getTopologyKey() + " label (topology spread constraint, DoNotSchedule)";
                 }
             }
@@ -118,48 +143,92 @@ public final class FailureAnalysis {
         return null;
     }
 
-    private static Survival worst(Workload w, ComponentNeeds needs, List<Scheduler.Placement> placements, List<String> domains,
-                                  boolean nodes, List<String> eligible, Set<String> eligibleZones) {
+    private static Survival worst(
+            Workload w,
+            ComponentNeeds needs,
+            List<Scheduler.Placement> placements,
+            List<String> domains,
+            boolean nodes,
+            List<String> eligible,
+            Set<String> eligibleZones) {
         Survival worst = null;
         for (int i = 0; i < placements.size(); i++) {
             String domain = domains.get(i);
             Scheduler.Placement p = placements.get(i);
             List<PodInstance> placed = p.placedOf(w);
-            long inDomain = placed.stream().filter(pod -> nodes ? p.placed().get(pod).name().equals(domain)
-                    : p.placed().get(pod).zone().equals(domain)).count();
+            long inDomain = placed.stream()
+                    .filter(pod -> nodes
+                            ? p.placed().get(pod).name().equals(domain)
+                            : p.placed().get(pod).zone().equals(domain))
+                    .count();
             int remaining = (int) (placed.size() - inDomain);
             int pending = p.pendingOf(w).size();
             boolean survives = remaining >= needs.running();
             if (worst == null || remaining < worst.remaining()) {
-                String reason = survives ? "" : explain(w, needs, nodes, domain, remaining, (int) inDomain, pending, eligible, eligibleZones);
+                String reason = survives
+                        ? ""
+                        : explain(w, needs, nodes, domain, remaining, (int) inDomain, pending, eligible, eligibleZones);
                 worst = new Survival(survives, domain, remaining, reason);
             }
         }
         return worst;
     }
 
-    private static String explain(Workload w, ComponentNeeds needs, boolean nodes, String domain, int remaining, int inDomain,
-                                  int pending, List<String> eligible, Set<String> eligibleZones) {
+    private static String explain(
+            Workload w,
+            ComponentNeeds needs,
+            boolean nodes,
+            String domain,
+            int remaining,
+            int inDomain,
+            int pending,
+            List<String> eligible,
+            Set<String> eligibleZones) {
         String what = nodes ? "node " + domain : "zone " + domain;
-        StringBuilder text = new StringBuilder("losing ").append(what).append(" leaves ").append(remaining).append(" of ")
-                .append(w.replicas()).append(" running, needs ").append(needs.running()).append(" (").append(needs.why()).append("): ");
+        StringBuilder text = new StringBuilder("losing ")
+                .append(what)
+                .append(" leaves ")
+                .append(remaining)
+                .append(" of ")
+                .append(w.replicas())
+                .append(" running, needs ")
+                .append(needs.running())
+                .append(" (")
+                .append(needs.why())
+                .append("): ");
         if (eligible.isEmpty()) {
             text.append("no node is eligible for its pods");
         } else if (pending > 0 && inDomain == 0) {
             text.append(pending).append(" replica(s) cannot be scheduled");
         } else if (w.replicas() - 1 < needs.running() && inDomain > 0) {
-            text.append(w.replicas() == 1 ? "a single replica" : w.replicas() + " replicas cannot lose one and keep " + needs.running());
+            text.append(
+                    w.replicas() == 1
+                            ? "a single replica"
+                            : w.replicas() + " replicas cannot lose one and keep " + needs.running());
         } else if (nodes && eligible.size() == 1) {
             text.append("only one eligible node (").append(eligible.get(0)).append(")");
         } else if (!nodes && eligibleZones.size() == 1) {
-            text.append("every eligible node is in zone ").append(eligibleZones.iterator().next());
+            text.append("every eligible node is in zone ")
+                    .append(eligibleZones.iterator().next());
         } else if (!hardSpread(w, nodes ? Topology.HOSTNAME_KEY : Topology.ZONE_KEY)) {
-            text.append(nodes ? "no required anti-affinity or DoNotSchedule spread on " + Topology.HOSTNAME_KEY
-                            : "zone spreading is not enforced (no DoNotSchedule spread or required anti-affinity on " + Topology.ZONE_KEY + ")")
-                    .append(", so the hard rules allow ").append(inDomain).append(" of ").append(w.replicas())
-                    .append(" replicas in ").append(what);
+            text.append(
+                            nodes
+                                    ? "no required anti-affinity or DoNotSchedule spread on " + Topology.HOSTNAME_KEY
+                                    : "zone spreading is not enforced (no DoNotSchedule spread or required anti-affinity on "
+                                            + Topology.ZONE_KEY + ")")
+                    .append(", so the hard rules allow ")
+                    .append(inDomain)
+                    .append(" of ")
+                    .append(w.replicas())
+                    .append(" replicas in ")
+                    .append(what);
         } else {
-            text.append("the hard rules still allow ").append(inDomain).append(" of ").append(w.replicas()).append(" replicas in ").append(what);
+            text.append("the hard rules still allow ")
+                    .append(inDomain)
+                    .append(" of ")
+                    .append(w.replicas())
+                    .append(" replicas in ")
+                    .append(what);
         }
         if (pending > 0 && inDomain > 0) {
             text.append("; ").append(pending).append(" replica(s) cannot be scheduled");
@@ -178,7 +247,8 @@ public final class FailureAnalysis {
         }
         if (spec.getTopologySpreadConstraints() != null) {
             for (TopologySpreadConstraint c : spec.getTopologySpreadConstraints()) {
-                if (key.equals(c.getTopologyKey()) && "DoNotSchedule".equals(c.getWhenUnsatisfiable())
+                if (key.equals(c.getTopologyKey())
+                        && "DoNotSchedule".equals(c.getWhenUnsatisfiable())
                         && Labels.matches(c.getLabelSelector(), own)) {
                     return true;
                 }
@@ -205,6 +275,8 @@ public final class FailureAnalysis {
 
     /** Results ordered as the workloads were rendered. */
     public List<WorkloadSurvival> sorted() {
-        return results.stream().sorted(Comparator.comparing(r -> r.workload().component())).toList();
+        return results.stream()
+                .sorted(Comparator.comparing(r -> r.workload().component()))
+                .toList();
     }
 }

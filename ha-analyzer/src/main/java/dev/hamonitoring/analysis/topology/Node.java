@@ -11,5 +11,4 @@ import java.util.Map;
  * @param labels all its labels, hostname and zone included
  * @param taints its taints
  */
-public record Node(String name, String zone, Map<String, String> labels, List<Taint> taints) {
-}
+public record Node(String name, String zone, Map<String, String> labels, List<Taint> taints) {}

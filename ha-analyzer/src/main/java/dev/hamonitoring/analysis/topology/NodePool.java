@@ -33,11 +33,17 @@ public record NodePool(Map<String, String> labels, List<Taint> taints, String or
     public static NodePool fromValues(JsonNode values) {
         JsonNode pool = values.path("global").path("nodePool");
         Map<String, String> labels = new LinkedHashMap<>();
-        pool.path("nodeSelector").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        pool.path("nodeSelector")
+                .properties()
+                .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         List<Taint> taints = new ArrayList<>();
         for (JsonNode t : pool.path("tolerations")) {
-            tolerated(t.path("key").asText(""), t.path("operator").asText("Equal"), t.path("value").asText(""),
-                    t.path("effect").asText("")).ifPresent(taints::add);
+            tolerated(
+                            t.path("key").asText(""),
+                            t.path("operator").asText("Equal"),
+                            t.path("value").asText(""),
+                            t.path("effect").asText(""))
+                    .ifPresent(taints::add);
         }
         return new NodePool(Map.copyOf(labels), List.copyOf(taints), "overlay global.nodePool");
     }
@@ -57,13 +63,23 @@ public record NodePool(Map<String, String> labels, List<Taint> taints, String or
             List<Taint> taints = new ArrayList<>();
             if (spec.getTolerations() != null) {
                 for (Toleration t : spec.getTolerations()) {
-                    tolerated(Objects.toString(t.getKey(), ""), Objects.toString(t.getOperator(), "Equal"),
-                            Objects.toString(t.getValue(), ""), Objects.toString(t.getEffect(), "")).ifPresent(taints::add);
+                    tolerated(
+                                    Objects.toString(t.getKey(), ""),
+                                    Objects.toString(t.getOperator(), "Equal"),
+                                    Objects.toString(t.getValue(), ""),
+                                    Objects.toString(t.getEffect(), ""))
+                            .ifPresent(taints::add);
                 }
             }
-            votes.merge(new NodePool(labels, List.copyOf(taints), "the rendered pods' node selector and tolerations"), 1, Integer::sum);
+            votes.merge(
+                    new NodePool(labels, List.copyOf(taints), "the rendered pods' node selector and tolerations"),
+                    1,
+                    Integer::sum);
         }
-        return votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(none());
+        return votes.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey)
+                .orElse(none());
     }
 
     /** The taint a toleration admits: none when it tolerates every key or only prefers. */
@@ -71,7 +87,8 @@ public record NodePool(Map<String, String> labels, List<Taint> taints, String or
         if (key.isEmpty() || "PreferNoSchedule".equals(effect)) {
             return Optional.empty();
         }
-        return Optional.of(new Taint(key, "Exists".equals(operator) ? "true" : value, effect.isEmpty() ? "NoSchedule" : effect));
+        return Optional.of(
+                new Taint(key, "Exists".equals(operator) ? "true" : value, effect.isEmpty() ? "NoSchedule" : effect));
     }
 
     /** "k=v,k2=v2" or "k=v;key=value:NoSchedule,key2:NoExecute" (labels, then taints after ';'). */

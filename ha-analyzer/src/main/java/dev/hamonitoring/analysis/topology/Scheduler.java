@@ -108,7 +108,8 @@ public final class Scheduler {
                 }
             }
         } else if (goal == Goal.CONCENTRATE_IN_ZONE) {
-            List<Node> inZone = feasible.stream().filter(n -> n.zone().equals(target)).toList();
+            List<Node> inZone =
+                    feasible.stream().filter(n -> n.zone().equals(target)).toList();
             if (!inZone.isEmpty()) {
                 return inZone.stream().min(spread).orElseThrow();
             }
@@ -119,7 +120,8 @@ public final class Scheduler {
 
     private static String summarize(Map<String, List<String>> reasons) {
         List<String> parts = new ArrayList<>();
-        reasons.forEach((reason, nodes) -> parts.add(reason + " (" + (nodes.size() == 1 ? nodes.get(0) : nodes.size() + " nodes") + ")"));
+        reasons.forEach((reason, nodes) ->
+                parts.add(reason + " (" + (nodes.size() == 1 ? nodes.get(0) : nodes.size() + " nodes") + ")"));
         return String.join("; ", parts);
     }
 
@@ -146,11 +148,14 @@ public final class Scheduler {
     }
 
     private static boolean requiredNodeAffinityMatches(Affinity affinity, Node node) {
-        if (affinity == null || affinity.getNodeAffinity() == null
+        if (affinity == null
+                || affinity.getNodeAffinity() == null
                 || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
             return true;
         }
-        List<NodeSelectorTerm> terms = affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+        List<NodeSelectorTerm> terms = affinity.getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms();
         if (terms == null || terms.isEmpty()) {
             return true;
         }
@@ -166,7 +171,8 @@ public final class Scheduler {
                     all &= Labels.matches(r, Map.of(r.getKey(), "metadata.name".equals(r.getKey()) ? node.name() : ""));
                 }
             }
-            boolean empty = (term.getMatchExpressions() == null || term.getMatchExpressions().isEmpty())
+            boolean empty = (term.getMatchExpressions() == null
+                            || term.getMatchExpressions().isEmpty())
                     && (term.getMatchFields() == null || term.getMatchFields().isEmpty());
             if (all && !empty) {
                 return true;
@@ -188,27 +194,35 @@ public final class Scheduler {
             }
             for (Map.Entry<PodInstance, Node> e : placed.entrySet()) {
                 if (domain.equals(e.getValue().labels().get(term.getTopologyKey())) && termSelects(term, e.getKey())) {
-                    return "required pod anti-affinity on " + term.getTopologyKey() + " " + Labels.describe(term.getLabelSelector())
-                            + " (a matching pod already runs in that " + shortKey(term.getTopologyKey()) + ")";
+                    return "required pod anti-affinity on " + term.getTopologyKey() + " "
+                            + Labels.describe(term.getLabelSelector()) + " (a matching pod already runs in that "
+                            + shortKey(term.getTopologyKey()) + ")";
                 }
             }
         }
         for (Map.Entry<PodInstance, Node> e : placed.entrySet()) {
-            for (PodAffinityTerm term : requiredAntiAffinity(e.getKey().workload().podSpec())) {
+            for (PodAffinityTerm term :
+                    requiredAntiAffinity(e.getKey().workload().podSpec())) {
                 String theirs = e.getValue().labels().get(term.getTopologyKey());
-                if (theirs != null && theirs.equals(node.labels().get(term.getTopologyKey())) && termSelects(term, pod)) {
-                    return "pod " + e.getKey().name() + " there has required anti-affinity against it on " + term.getTopologyKey();
+                if (theirs != null
+                        && theirs.equals(node.labels().get(term.getTopologyKey()))
+                        && termSelects(term, pod)) {
+                    return "pod " + e.getKey().name() + " there has required anti-affinity against it on "
+                            + term.getTopologyKey();
                 }
             }
         }
         for (PodAffinityTerm term : requiredAffinity(spec)) {
             String domain = node.labels().get(term.getTopologyKey());
             boolean anyMatching = placed.keySet().stream().anyMatch(p -> termSelects(term, p));
-            boolean nearby = domain != null && placed.entrySet().stream()
-                    .anyMatch(e -> domain.equals(e.getValue().labels().get(term.getTopologyKey())) && termSelects(term, e.getKey()));
+            boolean nearby = domain != null
+                    && placed.entrySet().stream()
+                            .anyMatch(e -> domain.equals(e.getValue().labels().get(term.getTopologyKey()))
+                                    && termSelects(term, e.getKey()));
             boolean firstOfItsKind = !anyMatching && termSelects(term, pod);
             if (!nearby && !firstOfItsKind) {
-                return "required pod affinity on " + term.getTopologyKey() + " " + Labels.describe(term.getLabelSelector()) + " not met";
+                return "required pod affinity on " + term.getTopologyKey() + " "
+                        + Labels.describe(term.getLabelSelector()) + " not met";
             }
         }
         if (spec.getTopologySpreadConstraints() != null) {
@@ -225,7 +239,8 @@ public final class Scheduler {
         return null;
     }
 
-    private String skewViolation(PodInstance pod, Node node, Map<PodInstance, Node> placed, TopologySpreadConstraint c) {
+    private String skewViolation(
+            PodInstance pod, Node node, Map<PodInstance, Node> placed, TopologySpreadConstraint c) {
         String key = c.getTopologyKey();
         String domain = node.labels().get(key);
         if (domain == null) {
@@ -251,16 +266,20 @@ public final class Scheduler {
         }
         LabelSelector selector = withMatchLabelKeys(c, pod);
         for (Map.Entry<PodInstance, Node> e : placed.entrySet()) {
-            if (eligibleNodes.contains(e.getValue().name()) && Labels.matches(selector, e.getKey().labels())) {
+            if (eligibleNodes.contains(e.getValue().name())
+                    && Labels.matches(selector, e.getKey().labels())) {
                 counts.merge(e.getValue().labels().get(key), 1, Integer::sum);
             }
         }
         int minDomains = c.getMinDomains() == null ? 1 : c.getMinDomains();
-        int globalMin = counts.size() < minDomains ? 0 : counts.values().stream().min(Integer::compare).orElse(0);
+        int globalMin = counts.size() < minDomains
+                ? 0
+                : counts.values().stream().min(Integer::compare).orElse(0);
         int self = Labels.matches(selector, pod.labels()) ? 1 : 0;
         int skew = counts.getOrDefault(domain, 0) + self - globalMin;
         if (skew > c.getMaxSkew()) {
-            return "topology spread on " + key + " (maxSkew " + c.getMaxSkew() + ", DoNotSchedule) would reach skew " + skew;
+            return "topology spread on " + key + " (maxSkew " + c.getMaxSkew() + ", DoNotSchedule) would reach skew "
+                    + skew;
         }
         return null;
     }
@@ -296,10 +315,12 @@ public final class Scheduler {
     /** Whether an affinity term's selector (and namespace scope) selects the pod. */
     public boolean termSelects(PodAffinityTerm term, PodInstance pod) {
         boolean namespaceInScope;
-        boolean noNamespaces = term.getNamespaces() == null || term.getNamespaces().isEmpty();
+        boolean noNamespaces =
+                term.getNamespaces() == null || term.getNamespaces().isEmpty();
         if (term.getNamespaceSelector() != null) {
-            namespaceInScope = Labels.matches(term.getNamespaceSelector(), Map.of("kubernetes.io/metadata.name", namespace))
-                    || (!noNamespaces && term.getNamespaces().contains(namespace));
+            namespaceInScope =
+                    Labels.matches(term.getNamespaceSelector(), Map.of("kubernetes.io/metadata.name", namespace))
+                            || (!noNamespaces && term.getNamespaces().contains(namespace));
         } else {
             namespaceInScope = noNamespaces || term.getNamespaces().contains(namespace);
         }
@@ -308,7 +329,9 @@ public final class Scheduler {
 
     public static List<PodAffinityTerm> requiredAntiAffinity(PodSpec spec) {
         Affinity a = spec.getAffinity();
-        if (a == null || a.getPodAntiAffinity() == null || a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
+        if (a == null
+                || a.getPodAntiAffinity() == null
+                || a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
             return List.of();
         }
         return a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
@@ -316,7 +339,9 @@ public final class Scheduler {
 
     private static List<PodAffinityTerm> requiredAffinity(PodSpec spec) {
         Affinity a = spec.getAffinity();
-        if (a == null || a.getPodAffinity() == null || a.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
+        if (a == null
+                || a.getPodAffinity() == null
+                || a.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
             return List.of();
         }
         return a.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();

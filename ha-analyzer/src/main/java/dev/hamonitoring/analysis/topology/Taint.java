@@ -20,12 +20,17 @@ public record Taint(String key, String value, String effect) {
         }
         String effect = text.substring(colon + 1).strip();
         if (!List.of("NoSchedule", "PreferNoSchedule", "NoExecute").contains(effect)) {
-            throw new IllegalArgumentException("Taint effect must be NoSchedule, PreferNoSchedule or NoExecute, got: " + text);
+            throw new IllegalArgumentException(
+                    "Taint effect must be NoSchedule, PreferNoSchedule or NoExecute, got: " + text);
         }
         String keyValue = text.substring(0, colon);
         int eq = keyValue.indexOf('=');
-        return eq < 0 ? new Taint(keyValue.strip(), "", effect)
-                : new Taint(keyValue.substring(0, eq).strip(), keyValue.substring(eq + 1).strip(), effect);
+        return eq < 0
+                ? new Taint(keyValue.strip(), "", effect)
+                : new Taint(
+                        keyValue.substring(0, eq).strip(),
+                        keyValue.substring(eq + 1).strip(),
+                        effect);
     }
 
     /** Whether the scheduler refuses pods that do not tolerate it (PreferNoSchedule is only a preference). */
@@ -39,7 +44,9 @@ public record Taint(String key, String value, String effect) {
             return false;
         }
         for (Toleration t : tolerations) {
-            boolean effectMatches = t.getEffect() == null || t.getEffect().isEmpty() || t.getEffect().equals(effect);
+            boolean effectMatches = t.getEffect() == null
+                    || t.getEffect().isEmpty()
+                    || t.getEffect().equals(effect);
             if (!effectMatches) {
                 continue;
             }
@@ -53,7 +60,8 @@ public record Taint(String key, String value, String effect) {
             if (!t.getKey().equals(key)) {
                 continue;
             }
-            if ("Exists".equals(operator) || ("Equal".equals(operator) && value.equals(t.getValue() == null ? "" : t.getValue()))) {
+            if ("Exists".equals(operator)
+                    || ("Equal".equals(operator) && value.equals(t.getValue() == null ? "" : t.getValue()))) {
                 return true;
             }
         }

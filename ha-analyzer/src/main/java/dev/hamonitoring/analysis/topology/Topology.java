@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,12 +48,14 @@ public final class Topology {
     public static Topology preset(String spec, NodePool pool) {
         Matcher m = PRESET.matcher(spec);
         if (!m.matches()) {
-            throw new IllegalArgumentException("A topology preset is <zones>x<nodes per zone>, such as 3x2 or 1x3; got: " + spec);
+            throw new IllegalArgumentException(
+                    "A topology preset is <zones>x<nodes per zone>, such as 3x2 or 1x3; got: " + spec);
         }
         int zones = Integer.parseInt(m.group(1));
         int perZone = Integer.parseInt(m.group(2));
         if (zones < 1 || zones > 26 || perZone < 1) {
-            throw new IllegalArgumentException("A preset needs 1 to 26 zones and at least one node per zone; got: " + spec);
+            throw new IllegalArgumentException(
+                    "A preset needs 1 to 26 zones and at least one node per zone; got: " + spec);
         }
         List<Node> nodes = new ArrayList<>();
         for (int z = 0; z < zones; z++) {
@@ -81,14 +82,21 @@ public final class Topology {
                     throw new IllegalArgumentException("Every node of " + file + " needs a name");
                 }
                 Map<String, String> labels = new LinkedHashMap<>();
-                n.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+                n.path("labels")
+                        .properties()
+                        .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
                 String zone = n.path("zone").asText(labels.getOrDefault(ZONE_KEY, "default"));
                 labels.putIfAbsent(HOSTNAME_KEY, nodeName);
                 labels.put(ZONE_KEY, zone);
                 List<Taint> taints = new ArrayList<>();
                 for (JsonNode t : n.path("taints")) {
-                    taints.add(t.isTextual() ? Taint.parse(t.asText())
-                            : new Taint(t.path("key").asText(), t.path("value").asText(""), t.path("effect").asText("NoSchedule")));
+                    taints.add(
+                            t.isTextual()
+                                    ? Taint.parse(t.asText())
+                                    : new Taint(
+                                            t.path("key").asText(),
+                                            t.path("value").asText(""),
+                                            t.path("effect").asText("NoSchedule")));
                 }
                 nodes.add(new Node(nodeName, zone, Map.copyOf(labels), List.copyOf(taints)));
             }

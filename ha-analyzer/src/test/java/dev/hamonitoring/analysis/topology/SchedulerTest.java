@@ -22,26 +22,54 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("Scheduling semantics of the failure analysis")
 class SchedulerTest {
 
-    private static final Map<String, String> LABELS = Map.of("app.kubernetes.io/name", "demo", "app.kubernetes.io/instance", "monitoring");
+    private static final Map<String, String> LABELS =
+            Map.of("app.kubernetes.io/name", "demo", "app.kubernetes.io/instance", "monitoring");
 
     private static StackModel stack(int replicas, UnaryOperator<PodSpecBuilder> spec) {
-        HasMetadata sts = new StatefulSetBuilder().withNewMetadata().withName("monitoring-demo").withNamespace("monitoring").endMetadata()
-                .withNewSpec().withReplicas(replicas).withServiceName("monitoring-demo")
-                .withNewTemplate().withNewMetadata().withLabels(LABELS).endMetadata()
-                .withSpec(spec.apply(new PodSpecBuilder().addNewContainer().withName("demo").withImage("example/demo:1").endContainer()).build())
-                .endTemplate().endSpec().build();
+        HasMetadata sts = new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName("monitoring-demo")
+                .withNamespace("monitoring")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withServiceName("monitoring-demo")
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(LABELS)
+                .endMetadata()
+                .withSpec(spec.apply(new PodSpecBuilder()
+                                .addNewContainer()
+                                .withName("demo")
+                                .withImage("example/demo:1")
+                                .endContainer())
+                        .build())
+                .endTemplate()
+                .endSpec()
+                .build();
         return new StackModel(List.of(sts), "monitoring", "monitoring");
     }
 
     private static PodSpecBuilder hostnameAntiAffinity(PodSpecBuilder spec) {
-        return spec.withNewAffinity().withNewPodAntiAffinity().addNewRequiredDuringSchedulingIgnoredDuringExecution()
-                .withTopologyKey(Topology.HOSTNAME_KEY).withNewLabelSelector().withMatchLabels(LABELS).endLabelSelector()
-                .endRequiredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity().endAffinity();
+        return spec.withNewAffinity()
+                .withNewPodAntiAffinity()
+                .addNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .withTopologyKey(Topology.HOSTNAME_KEY)
+                .withNewLabelSelector()
+                .withMatchLabels(LABELS)
+                .endLabelSelector()
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endPodAntiAffinity()
+                .endAffinity();
     }
 
     private static TopologySpreadConstraintBuilder zoneSpread() {
-        return new TopologySpreadConstraintBuilder().withMaxSkew(1).withTopologyKey(Topology.ZONE_KEY)
-                .withWhenUnsatisfiable("DoNotSchedule").withLabelSelector(new LabelSelectorBuilder().withMatchLabels(LABELS).build());
+        return new TopologySpreadConstraintBuilder()
+                .withMaxSkew(1)
+                .withTopologyKey(Topology.ZONE_KEY)
+                .withWhenUnsatisfiable("DoNotSchedule")
+                .withLabelSelector(
+                        new LabelSelectorBuilder().withMatchLabels(LABELS).build());
     }
 
     private static FailureAnalysis.WorkloadSurvival only(StackModel stack, Topology topology) {
@@ -55,7 +83,8 @@ class SchedulerTest {
         @Test
         @DisplayName("leaves the replicas beyond the node count Pending, with the reason")
         void morePodsThanNodes() {
-            FailureAnalysis.WorkloadSurvival r = only(stack(4, SchedulerTest::hostnameAntiAffinity), Topology.preset("1x3", NodePool.none()));
+            FailureAnalysis.WorkloadSurvival r =
+                    only(stack(4, SchedulerTest::hostnameAntiAffinity), Topology.preset("1x3", NodePool.none()));
             assertThat(r.pending()).isEqualTo(1);
             assertThat(r.pendingReason()).startsWith("required pod anti-affinity on kubernetes.io/hostname");
         }
@@ -63,7 +92,8 @@ class SchedulerTest {
         @Test
         @DisplayName("loses one replica per node, at worst")
         void oneReplicaPerNode() {
-            FailureAnalysis.WorkloadSurvival r = only(stack(3, SchedulerTest::hostnameAntiAffinity), Topology.preset("1x3", NodePool.none()));
+            FailureAnalysis.WorkloadSurvival r =
+                    only(stack(3, SchedulerTest::hostnameAntiAffinity), Topology.preset("1x3", NodePool.none()));
             assertThat(r.nodeLoss().remaining()).isEqualTo(2);
         }
     }
@@ -75,7 +105,8 @@ class SchedulerTest {
         @Test
         @DisplayName("with maxSkew 1 over three zones, at most two of four replicas share a zone")
         void maxSkewBoundsTheWorstZone() {
-            FailureAnalysis.WorkloadSurvival r = only(stack(4, s -> s.withTopologySpreadConstraints(zoneSpread().build())),
+            FailureAnalysis.WorkloadSurvival r = only(
+                    stack(4, s -> s.withTopologySpreadConstraints(zoneSpread().build())),
                     Topology.preset("3x2", NodePool.none()));
             assertThat(r.zoneLoss().remaining()).isEqualTo(2);
             assertThat(r.pending()).isZero();
@@ -85,16 +116,24 @@ class SchedulerTest {
         @DisplayName("count a tainted zone as a domain by default (nodeTaintsPolicy Ignore), leaving a pod Pending")
         void taintedZoneCountsByDefault(@TempDir Path dir) throws Exception {
             Topology topology = taintedThirdZone(dir);
-            FailureAnalysis.WorkloadSurvival r = only(stack(3, s -> s.withTopologySpreadConstraints(zoneSpread().build())), topology);
+            FailureAnalysis.WorkloadSurvival r = only(
+                    stack(3, s -> s.withTopologySpreadConstraints(zoneSpread().build())), topology);
             assertThat(r.pending()).isEqualTo(1);
-            assertThat(r.pendingReason()).contains("topology spread on topology.kubernetes.io/zone (maxSkew 1, DoNotSchedule) would reach skew 2");
+            assertThat(r.pendingReason())
+                    .contains(
+                            "topology spread on topology.kubernetes.io/zone (maxSkew 1, DoNotSchedule) would reach skew 2");
         }
 
         @Test
         @DisplayName("ignore a zone whose taints the pod does not tolerate with nodeTaintsPolicy Honor")
         void honorTaintsExcludesTheZone(@TempDir Path dir) throws Exception {
             Topology topology = taintedThirdZone(dir);
-            FailureAnalysis.WorkloadSurvival r = only(stack(3, s -> s.withTopologySpreadConstraints(zoneSpread().withNodeTaintsPolicy("Honor").build())), topology);
+            FailureAnalysis.WorkloadSurvival r = only(
+                    stack(
+                            3,
+                            s -> s.withTopologySpreadConstraints(
+                                    zoneSpread().withNodeTaintsPolicy("Honor").build())),
+                    topology);
             assertThat(r.pending()).isZero();
             assertThat(r.eligibleZones()).containsExactly("zone-a", "zone-b");
         }
@@ -102,7 +141,11 @@ class SchedulerTest {
         @Test
         @DisplayName("treat the global minimum as 0 while fewer domains than minDomains exist")
         void minDomains() {
-            FailureAnalysis.WorkloadSurvival r = only(stack(3, s -> s.withTopologySpreadConstraints(zoneSpread().withMinDomains(3).build())),
+            FailureAnalysis.WorkloadSurvival r = only(
+                    stack(
+                            3,
+                            s -> s.withTopologySpreadConstraints(
+                                    zoneSpread().withMinDomains(3).build())),
                     Topology.preset("2x2", NodePool.none()));
             assertThat(r.pending()).isEqualTo(1);
         }
@@ -128,14 +171,28 @@ class SchedulerTest {
         @Test
         @DisplayName("are assumed against us: preferred zone anti-affinity still lets every replica land in one zone")
         void preferredIsNotEnforced() {
-            FailureAnalysis.WorkloadSurvival r = only(stack(2, s -> hostnameAntiAffinity(s).editAffinity().editPodAntiAffinity()
-                    .addNewPreferredDuringSchedulingIgnoredDuringExecution().withWeight(50).withNewPodAffinityTerm()
-                    .withTopologyKey(Topology.ZONE_KEY).withNewLabelSelector().withMatchLabels(LABELS).endLabelSelector()
-                    .endPodAffinityTerm().endPreferredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity().endAffinity()),
+            FailureAnalysis.WorkloadSurvival r = only(
+                    stack(
+                            2,
+                            s -> hostnameAntiAffinity(s)
+                                    .editAffinity()
+                                    .editPodAntiAffinity()
+                                    .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+                                    .withWeight(50)
+                                    .withNewPodAffinityTerm()
+                                    .withTopologyKey(Topology.ZONE_KEY)
+                                    .withNewLabelSelector()
+                                    .withMatchLabels(LABELS)
+                                    .endLabelSelector()
+                                    .endPodAffinityTerm()
+                                    .endPreferredDuringSchedulingIgnoredDuringExecution()
+                                    .endPodAntiAffinity()
+                                    .endAffinity()),
                     Topology.preset("3x2", NodePool.none()));
             assertThat(r.nodeLoss().survives()).isTrue();
             assertThat(r.zoneLoss().survives()).isFalse();
-            assertThat(r.zoneLoss().reason()).contains("zone spreading is not enforced", "2 of 2 replicas in zone zone-a");
+            assertThat(r.zoneLoss().reason())
+                    .contains("zone spreading is not enforced", "2 of 2 replicas in zone zone-a");
         }
     }
 
@@ -146,16 +203,28 @@ class SchedulerTest {
         @Test
         @DisplayName("comes from the overlay's nodeSelector and tolerations, and a pool-less node is not eligible")
         void poolLabelsAndTaints() {
-            Workload w = stack(1, s -> s.withNodeSelector(Map.of("workload-pool", "monitoring"))
-                    .addNewToleration().withKey("dedicated").withOperator("Equal").withValue("monitoring").withEffect("NoSchedule").endToleration())
-                    .workloads().get(0);
+            Workload w = stack(
+                            1,
+                            s -> s.withNodeSelector(Map.of("workload-pool", "monitoring"))
+                                    .addNewToleration()
+                                    .withKey("dedicated")
+                                    .withOperator("Equal")
+                                    .withValue("monitoring")
+                                    .withEffect("NoSchedule")
+                                    .endToleration())
+                    .workloads()
+                    .get(0);
             NodePool pool = NodePool.parse("workload-pool=monitoring;dedicated=monitoring:NoSchedule");
             Node pooled = Topology.preset("1x1", pool).nodes().get(0);
             Node bare = Topology.preset("1x1", NodePool.none()).nodes().get(0);
-            Node taintedOnly = Topology.preset("1x1", NodePool.parse("workload-pool=monitoring;other=x:NoSchedule")).nodes().get(0);
+            Node taintedOnly = Topology.preset("1x1", NodePool.parse("workload-pool=monitoring;other=x:NoSchedule"))
+                    .nodes()
+                    .get(0);
             assertThat(Scheduler.staticUnfit(w.podSpec(), pooled)).isNull();
-            assertThat(Scheduler.staticUnfit(w.podSpec(), bare)).isEqualTo("node lacks label workload-pool=monitoring (nodeSelector)");
-            assertThat(Scheduler.staticUnfit(w.podSpec(), taintedOnly)).isEqualTo("node has taint other=x:NoSchedule that the pod does not tolerate");
+            assertThat(Scheduler.staticUnfit(w.podSpec(), bare))
+                    .isEqualTo("node lacks label workload-pool=monitoring (nodeSelector)");
+            assertThat(Scheduler.staticUnfit(w.podSpec(), taintedOnly))
+                    .isEqualTo("node has taint other=x:NoSchedule that the pod does not tolerate");
         }
     }
 }
