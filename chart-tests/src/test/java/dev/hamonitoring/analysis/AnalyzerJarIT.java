@@ -125,8 +125,7 @@ class AnalyzerJarIT {
         @Test
         @DisplayName("fails that manifest once its Prometheus budget is gone, naming the check")
         void brokenManifest() throws Exception {
-            String broken =
-                    withoutDocument(servedManifest, "kind: PodDisruptionBudget", "name: monitoring-prometheus\n");
+            String broken = Manifests.without(servedManifest, "PodDisruptionBudget", "monitoring-prometheus");
             Run run = java(outside, broken, "-", "-f", packagedOverlay.toString(), "--json");
 
             assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
@@ -159,22 +158,5 @@ class AnalyzerJarIT {
             assertThat(run.exit()).isEqualTo(2);
             assertThat(run.err()).contains("pass --chart");
         }
-    }
-
-    private static String withoutDocument(String manifest, String kindLine, String nameLine) {
-        StringBuilder kept = new StringBuilder();
-        int dropped = 0;
-        for (String document : manifest.split("(?m)^---\\s*$")) {
-            if (document.isBlank()) {
-                continue;
-            }
-            if (document.contains(kindLine) && document.contains(nameLine)) {
-                dropped++;
-                continue;
-            }
-            kept.append("---").append(document);
-        }
-        assertThat(dropped).as(kindLine + " " + nameLine.strip()).isEqualTo(1);
-        return kept.toString();
     }
 }

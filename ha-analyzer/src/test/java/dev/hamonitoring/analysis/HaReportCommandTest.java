@@ -49,25 +49,6 @@ class HaReportCommandTest {
                 .manifest();
     }
 
-    /** The manifest without the document of one object (a broken invariant: a missing budget, say). */
-    private static String without(String manifest, String kind, String name) {
-        String[] documents = manifest.split("(?m)^---\\s*$");
-        StringBuilder kept = new StringBuilder();
-        int dropped = 0;
-        for (String document : documents) {
-            if (document.isBlank()) {
-                continue;
-            }
-            if (document.contains("\nkind: " + kind + "\n") && document.contains("\n  name: " + name + "\n")) {
-                dropped++;
-                continue;
-            }
-            kept.append("---").append(document);
-        }
-        assertThat(dropped).as(kind + "/" + name + " in the manifest").isEqualTo(1);
-        return kept.toString();
-    }
-
     private static String values(String file) {
         return AnalysisFixtures.VALUES_DIR.resolve(file).toString();
     }
@@ -222,7 +203,7 @@ class HaReportCommandTest {
         @DisplayName("the same manifest without the Prometheus budget fails the disruption-budget check")
         void brokenManifest() {
             Run run = runWithInput(
-                    without(prodManifest(), "PodDisruptionBudget", "monitoring-prometheus"),
+                    Manifests.without(prodManifest(), "PodDisruptionBudget", "monitoring-prometheus"),
                     "-",
                     "-f",
                     ProjectPaths.environment("prod").toString());
