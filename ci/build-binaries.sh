@@ -11,7 +11,7 @@
 #
 # Usage:
 #   ci/build-binaries.sh [TARGET]...    build what is missing; TARGET is a group
-#                                       (all, monitoring, control-plane) or a
+#                                       (all, monitoring, control-plane, nodes) or a
 #                                       component name; default: all
 #   ci/build-binaries.sh --print-dir NAME
 #                                       print the cache directory of component
@@ -27,10 +27,12 @@ versions_file="$wrappers/versions.properties"
 cache_root="${HA_MONITORING_CACHE:-$HOME/.cache/ha-monitoring}"
 bin_root="$cache_root/bin"
 
-# Build order: the monitoring group first, then the control plane.
-components=(prometheus alertmanager thanos etcd kwok kubernetes)
-group_monitoring=(prometheus alertmanager thanos)
+# Build order: the monitoring group first, then the control plane, then what
+# only the real-pod layer runs (cluster add-ons and the pod sandbox).
+components=(prometheus alertmanager thanos node-exporter kube-state-metrics etcd kwok kubernetes coredns kube-router pause)
+group_monitoring=(prometheus alertmanager thanos node-exporter kube-state-metrics)
 group_control_plane=(etcd kwok kubernetes)
+group_nodes=(coredns kube-router pause)
 
 die() { echo "build-binaries: $*" >&2; exit 1; }
 
@@ -48,7 +50,12 @@ binaries_of() {
     thanos) echo thanos ;;
     etcd) echo etcd ;;
     kwok) echo kwok kwokctl ;;
-    kubernetes) echo kube-apiserver kube-controller-manager kube-scheduler kubectl ;;
+    kubernetes) echo kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy ;;
+    node-exporter) echo node_exporter ;;
+    kube-state-metrics) echo kube-state-metrics ;;
+    coredns) echo coredns ;;
+    kube-router) echo kube-router ;;
+    pause) echo pause ;;
     *) die "unknown component '$1' (known: ${components[*]})" ;;
   esac
 }
@@ -66,6 +73,8 @@ recipe_of() {
     declare -f "build_$1" prom_ldflags go_bin
     binaries_of "$1"
     if [[ -d "$wrappers/$1" ]]; then cat "$wrappers/$1/go.mod" "$wrappers/$1/go.sum"; fi
+    # A component built from the project's own source (pause) also hashes it.
+    if [[ -f "$wrappers/$1/main.go" ]]; then cat "$wrappers/$1/main.go"; fi
   } | sha256sum | cut -c1-16
 }
 
@@ -179,10 +188,42 @@ build_kubernetes() {
   done
   local b
   # kubectl: kwokctl runs it to check cluster health and finds it on PATH
-  # (otherwise it would try to download one).
-  for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+  # (otherwise it would try to download one). kubelet and kube-proxy: the
+  # real-pod layer's nodes, at the control plane's version.
+  for b in $(binaries_of kubernetes); do
     go_bin "$b" "k8s.io/kubernetes/cmd/$b" "$wrappers/kubernetes" -ldflags "$ld"
   done
+}
+
+build_node-exporter() {
+  go_bin node_exporter "github.com/prometheus/node_exporter@$version" - \
+    -tags netgo -ldflags "$(prom_ldflags "${version#v}")"
+}
+
+build_kube-state-metrics() {
+  # Like node_exporter it reports its version through prometheus/common.
+  go_bin kube-state-metrics "k8s.io/kube-state-metrics/v2@$version" - \
+    -ldflags "$(prom_ldflags "${version#v}")"
+}
+
+build_coredns() {
+  # The default plugin set (kubernetes, forward, cache, ...); the real-pod
+  # layer's Corefile uses only kubernetes and never forwards.
+  go_bin coredns "github.com/coredns/coredns@$version" - \
+    -ldflags "-s -w -X github.com/coredns/coredns/coremain.GitCommit=${version#v}"
+}
+
+build_kube-router() {
+  # Only the real-pod layer's NetworkPolicy engine, never shipped: security
+  # flaws are reported for v2.1.0, none of which matters inside a test cluster
+  # that nothing outside the machine can reach.
+  go_bin kube-router "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@$version" - \
+    -ldflags "-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$version"
+}
+
+build_pause() {
+  # The pod sandbox process, from the project's own source (ci/binaries/pause).
+  go_bin pause . "$wrappers/pause" -ldflags "-s -w"
 }
 
 build_component() {
@@ -271,7 +312,8 @@ main() {
       all) selected+=("${components[@]}") ;;
       monitoring) selected+=("${group_monitoring[@]}") ;;
       control-plane) selected+=("${group_control_plane[@]}") ;;
-      *) is_component "$t" || die "unknown target '$t' (groups: all monitoring control-plane; components: ${components[*]})"
+      nodes) selected+=("${group_nodes[@]}") ;;
+      *) is_component "$t" || die "unknown target '$t' (groups: all monitoring control-plane nodes; components: ${components[*]})"
          selected+=("$t") ;;
     esac
   done

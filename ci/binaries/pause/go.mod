@@ -1,0 +1,3 @@
+module ha-monitoring/ci/binaries/pause
+
+go 1.26
