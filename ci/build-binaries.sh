@@ -29,10 +29,10 @@ bin_root="$cache_root/bin"
 
 # Build order: the monitoring group first, then the control plane, then what
 # only the real-pod layer runs (cluster add-ons and the pod sandbox).
-components=(prometheus alertmanager thanos node-exporter kube-state-metrics etcd kwok kubernetes coredns kube-router pause)
+components=(prometheus alertmanager thanos node-exporter kube-state-metrics etcd kwok kubernetes coredns kube-router pause gofakes3)
 group_monitoring=(prometheus alertmanager thanos node-exporter kube-state-metrics)
 group_control_plane=(etcd kwok kubernetes)
-group_nodes=(coredns kube-router pause)
+group_nodes=(coredns kube-router pause gofakes3)
 
 die() { echo "build-binaries: $*" >&2; exit 1; }
 
@@ -56,6 +56,7 @@ binaries_of() {
     coredns) echo coredns ;;
     kube-router) echo kube-router ;;
     pause) echo pause ;;
+    gofakes3) echo gofakes3 ;;
     *) die "unknown component '$1' (known: ${components[*]})" ;;
   esac
 }
@@ -224,6 +225,11 @@ build_kube-router() {
 build_pause() {
   # The pod sandbox process, from the project's own source (ci/binaries/pause).
   go_bin pause . "$wrappers/pause" -ldflags "-s -w"
+}
+
+build_gofakes3() {
+  # The real-pod layer's in-cluster S3 bucket for Thanos (test-only, never shipped).
+  go_bin gofakes3 "github.com/johannesboyne/gofakes3/cmd/gofakes3@$version" - -ldflags "-s -w"
 }
 
 build_component() {

@@ -90,6 +90,11 @@ public final class Binaries {
 
     /** The version pinned for a component in {@code ci/binaries/versions.properties} ({@code v3.9.1}). */
     public static String version(Component component) {
+        return version(component.key());
+    }
+
+    /** The version pinned for any component of {@code ci/build-binaries.sh} ({@code coredns}: {@code v1.15.0}). */
+    public static String version(String key) {
         Path file = ProjectPaths.root().resolve("ci/binaries/versions.properties");
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file)) {
@@ -97,16 +102,21 @@ public final class Binaries {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file, e);
         }
-        String version = properties.getProperty(component.key());
+        String version = properties.getProperty(key);
         if (version == null || version.isBlank()) {
-            throw new IllegalStateException("No version for " + component.key() + " in " + file);
+            throw new IllegalStateException("No version for " + key + " in " + file);
         }
         return version.trim();
     }
 
     /** {@code <cache>/bin/<component>/<version>}, whether or not it exists. */
     public static Path directory(Component component) {
-        return cacheRoot().resolve("bin").resolve(component.key()).resolve(version(component));
+        return directory(component.key());
+    }
+
+    /** {@code <cache>/bin/<key>/<version>} of any component of {@code ci/build-binaries.sh}, whether or not it exists. */
+    public static Path directory(String key) {
+        return cacheRoot().resolve("bin").resolve(key).resolve(version(key));
     }
 
     /**

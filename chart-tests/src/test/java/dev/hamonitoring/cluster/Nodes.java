@@ -224,7 +224,7 @@ public final class Nodes {
         return builder.build();
     }
 
-    static PersistentVolume volume(String node, LocalVolumes.Entry entry, int index) {
+    public static PersistentVolume volume(String node, LocalVolumes.Entry entry, int index) {
         String name = node + "-" + entry.storageClassName() + "-" + index;
         return new PersistentVolumeBuilder()
                 .withNewMetadata()

@@ -1,0 +1,140 @@
+package dev.hamonitoring.pods;
+
+import dev.hamonitoring.cluster.ClusterTopology;
+import dev.hamonitoring.cluster.LocalVolumes;
+import dev.hamonitoring.render.PodTemplates;
+import dev.hamonitoring.render.ProjectPaths;
+import dev.hamonitoring.render.RenderedRelease;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * The real-pod layer's shared state for every test class in the JVM: the images (built once) and
+ * the standard cluster (3 zones × 2 nodes, the prod node pool's label and taint, local volumes
+ * sized for the profile's release), started by the first class that needs it and removed when the
+ * run ends, with every container's component logs kept when any test failed. Other clusters
+ * ({@link #startCluster}) belong to the test that starts them.
+ */
+public final class RealClusterExtension implements BeforeAllCallback, TestWatcher {
+
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(RealClusterExtension.class);
+    private static volatile Shared shared;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        Shared.class,
+                        k -> {
+                            RealCluster.removeLeftovers();
+                            Shared state = new Shared();
+                            shared = state;
+                            return state;
+                        },
+                        Shared.class);
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        Shared state = shared;
+        if (state != null) {
+            state.failed = true;
+        }
+    }
+
+    /** The standard cluster with the profile's release volumes; only inside a class extended with this extension. */
+    static RealCluster cluster() {
+        return state().standard();
+    }
+
+    /** A cluster of its own for one test (closed by it). */
+    static RealCluster startCluster(ClusterTopology topology) {
+        return RealCluster.builder(topology, state().images(), workDir())
+                .volumes(LocalVolumes.forRelease(RealPodsProfile.render()))
+                .start();
+    }
+
+    static PodImages.Built images() {
+        return state().images();
+    }
+
+    private static Shared state() {
+        Shared state = shared;
+        if (state == null) {
+            throw new IllegalStateException("Use @ExtendWith(RealClusterExtension.class) on the test class");
+        }
+        return state;
+    }
+
+    static Path workDir() {
+        return ProjectPaths.root().resolve("chart-tests/target/real-pods");
+    }
+
+    /** Every image the chart's pod templates (and its helm test Pod) reference in the profile. */
+    static Set<String> chartImages(RenderedRelease release) {
+        Set<String> images = new TreeSet<>();
+        for (PodTemplateSpec template : PodTemplates.all(release.objects()).values()) {
+            List<Container> containers = new ArrayList<>(template.getSpec().getContainers());
+            if (template.getSpec().getInitContainers() != null) {
+                containers.addAll(template.getSpec().getInitContainers());
+            }
+            containers.forEach(c -> images.add(c.getImage()));
+        }
+        images.add(RealPodsProfile.testImage());
+        return images;
+    }
+
+    /** Closed by JUnit at the end of the run. */
+    static final class Shared implements AutoCloseable {
+        private PodImages.Built images;
+        private RealCluster standard;
+        private volatile boolean failed;
+
+        synchronized PodImages.Built images() {
+            if (images == null) {
+                long t0 = System.nanoTime();
+                images = new PodImages(
+                                DockerClientFactory.instance().client(),
+                                workDir().resolve("images"))
+                        .build(chartImages(RealPodsProfile.render()));
+                System.out.printf(
+                        "[pods] images ready in %.1f s: %s (archive %s)%n",
+                        (System.nanoTime() - t0) / 1e9,
+                        images.references(),
+                        images.archive().getFileName());
+            }
+            return images;
+        }
+
+        synchronized RealCluster standard() {
+            if (standard == null) {
+                standard = RealCluster.builder(ClusterTopology.standard().monitoringPool(), images(), workDir())
+                        .volumes(LocalVolumes.forRelease(RealPodsProfile.render()))
+                        .start();
+            }
+            return standard;
+        }
+
+        @Override
+        public void close() {
+            shared = null;
+            if (standard != null) {
+                if (failed) {
+                    standard.keepLogs();
+                }
+                standard.close();
+            }
+        }
+    }
+}
