@@ -7,6 +7,7 @@ import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Device;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PruneType;
@@ -32,9 +33,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -73,6 +76,7 @@ public final class RealCluster implements AutoCloseable {
     private static final String LOG_DIR = "/var/log/kubernetes";
     private static final Duration NODE_START = Duration.ofMinutes(3);
     private static final String CLUSTER_LABEL = "ha-monitoring.test/cluster";
+    private static final String OWNER_LABEL = "ha-monitoring.test/owner-pid";
 
     /** Every capability Docker 20.10 knows except SYS_RESOURCE, which this sandbox cannot grant. */
     private static final List<String> CAPABILITIES = List.of(
@@ -205,18 +209,31 @@ public final class RealCluster implements AutoCloseable {
      */
     public static void removeLeftovers() {
         DockerClient docker = DockerClientFactory.instance().client();
-        docker.listContainersCmd()
+        Set<String> orphaned = new HashSet<>();
+        for (Container c : docker.listContainersCmd()
                 .withShowAll(true)
                 .withLabelFilter(List.of(CLUSTER_LABEL))
-                .exec()
-                .forEach(c -> docker.removeContainerCmd(c.getId())
-                        .withForce(true)
-                        .withRemoveVolumes(true)
-                        .exec());
-        docker.listVolumesCmd().exec().getVolumes().stream()
-                .filter(v -> v.getName().startsWith("ha-") && v.getName().endsWith("-pki"))
-                .forEach(v -> removeVolume(v.getName()));
-        docker.pruneCmd(PruneType.NETWORKS).withLabelFilter(CLUSTER_LABEL).exec();
+                .exec()) {
+            // Another test run on this machine may own live clusters: leave them alone.
+            String owner = c.getLabels().getOrDefault(OWNER_LABEL, "0");
+            if (ProcessHandle.of(Long.parseLong(owner))
+                    .map(ProcessHandle::isAlive)
+                    .orElse(false)) {
+                continue;
+            }
+            orphaned.add(c.getLabels().get(CLUSTER_LABEL));
+            docker.removeContainerCmd(c.getId())
+                    .withForce(true)
+                    .withRemoveVolumes(true)
+                    .exec();
+        }
+        for (String cluster : orphaned) {
+            removeVolume(cluster + "-pki");
+        }
+        if (!orphaned.isEmpty()) {
+            docker.pruneCmd(PruneType.NETWORKS).withLabelFilter(CLUSTER_LABEL).exec();
+            System.out.printf("[pods] removed clusters left behind by a killed run: %s%n", orphaned);
+        }
     }
 
     /** A cluster of this topology whose nodes run these images. */
@@ -258,7 +275,8 @@ public final class RealCluster implements AutoCloseable {
                 .withFileSystemBind(scripts.toString(), "/opt/pods", BindMode.READ_ONLY)
                 .withFileSystemBind(
                         Binaries.directory("kubernetes").toString(), "/opt/kubernetes/bin", BindMode.READ_ONLY)
-                .withLabel(CLUSTER_LABEL, name);
+                .withLabel(CLUSTER_LABEL, name)
+                .withLabel(OWNER_LABEL, Long.toString(ProcessHandle.current().pid()));
     }
 
     /** The containers' entry points and the CoreDNS manifest. */

@@ -65,6 +65,12 @@ public final class RealClusterExtension implements BeforeAllCallback, TestWatche
                 .start();
     }
 
+    /** Whether any test of the layer failed so far (a test's own cluster keeps its logs then). */
+    static boolean anyFailed() {
+        Shared state = shared;
+        return state != null && state.failed;
+    }
+
     static PodImages.Built images() {
         return state().images();
     }

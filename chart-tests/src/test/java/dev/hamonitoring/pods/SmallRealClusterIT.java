@@ -43,6 +43,9 @@ class SmallRealClusterIT {
     @AfterAll
     void close() {
         if (cluster != null) {
+            if (RealClusterExtension.anyFailed()) {
+                cluster.keepLogs();
+            }
             cluster.close();
         }
     }
