@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,10 @@ final class PodExec {
     private PodExec() {}
 
     static Result run(KubernetesClient client, String namespace, String pod, List<String> command) {
+        return run(client, namespace, pod, command, Duration.ofSeconds(60));
+    }
+
+    static Result run(KubernetesClient client, String namespace, String pod, List<String> command, Duration atMost) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (ExecWatch watch = client.pods()
@@ -31,7 +36,7 @@ final class PodExec {
                 .writingOutput(out)
                 .writingError(err)
                 .exec(command.toArray(String[]::new))) {
-            int code = watch.exitCode().get(60, TimeUnit.SECONDS);
+            int code = watch.exitCode().get(atMost.toMillis(), TimeUnit.MILLISECONDS);
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -185,9 +185,10 @@ public final class RealCluster implements AutoCloseable {
                             .map(c -> CompletableFuture.runAsync(c::start))
                             .toArray(CompletableFuture[]::new))
                     .join();
-            this.client = new KubernetesClientBuilder()
-                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
-                    .build();
+            Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+            // fabric8 would retry a 429 (a refused eviction) by itself for minutes.
+            config.setRequestRetryBackoffLimit(0);
+            this.client = new KubernetesClientBuilder().withConfig(config).build();
             awaitNodesReady();
             applyAddons();
             createVolumes(builder.volumes);
@@ -388,6 +389,40 @@ public final class RealCluster implements AutoCloseable {
                     client.persistentVolumes().resource(pv).create();
                 }
             }
+        }
+    }
+
+    /**
+     * Makes the local volumes a deleted namespace's claims released Available again, emptied: the
+     * next release in this cluster binds them like new ones.
+     */
+    public void recycleReleasedVolumes() {
+        for (PersistentVolume pv : client.persistentVolumes().list().getItems()) {
+            if (pv.getStatus() == null || !"Released".equals(pv.getStatus().getPhase())) {
+                continue;
+            }
+            String node = pv.getMetadata().getLabels().get(ClusterTopology.HOSTNAME_LABEL);
+            String path = pv.getSpec().getLocal().getPath();
+            client.persistentVolumes().resource(pv).withGracePeriod(0).delete();
+            await("volume " + pv.getMetadata().getName() + " deleted")
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> client.persistentVolumes()
+                                    .withName(pv.getMetadata().getName())
+                                    .get()
+                            == null);
+            exec(node, "sh", "-c", "rm -rf '" + path + "' && mkdir -p -m 0777 '" + path + "'");
+            client.persistentVolumes()
+                    .resource(Nodes.volume(
+                            node,
+                            new LocalVolumes.Entry(
+                                    pv.getSpec().getStorageClassName(),
+                                    pv.getSpec().getCapacity().get("storage"),
+                                    1),
+                            Integer.parseInt(pv.getMetadata()
+                                    .getName()
+                                    .substring(pv.getMetadata().getName().lastIndexOf('-') + 1))))
+                    .create();
         }
     }
 

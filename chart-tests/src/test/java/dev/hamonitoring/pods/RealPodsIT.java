@@ -300,15 +300,23 @@ class RealPodsIT {
         @DisplayName("let a pod with Grafana's labels reach every service Grafana uses")
         void grafanaEdgesOpen() {
             Map<String, Boolean> results = new LinkedHashMap<>();
-            for (Map.Entry<String, Integer> target : grafanaTargets().entrySet()) {
-                results.put(
-                        target.getKey() + ":" + target.getValue(),
-                        PodExec.connects(client, NS, GRAFANA_PROBE, target.getKey(), target.getValue()));
-            }
+            // kube-router admits a new pod's address once it has synced it into its ipsets.
+            await("every edge Grafana uses open to its labels")
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .untilAsserted(() -> {
+                        for (Map.Entry<String, Integer> target :
+                                grafanaTargets().entrySet()) {
+                            results.put(
+                                    target.getKey() + ":" + target.getValue(),
+                                    PodExec.connects(client, NS, GRAFANA_PROBE, target.getKey(), target.getValue()));
+                        }
+                        assertThat(results)
+                                .isNotEmpty()
+                                .allSatisfy((target, open) ->
+                                        assertThat(open).as(target).isTrue());
+                    });
             System.out.printf("[pods] Grafana-labelled probe: %s%n", results);
-            assertThat(results)
-                    .isNotEmpty()
-                    .allSatisfy((target, open) -> assertThat(open).as(target).isTrue());
         }
 
         @Test
