@@ -558,18 +558,16 @@ workloads: ha-monitoring-workloads
 {{- define "prometheus.rules.workloads" -}}
 {{- $k := `job="kube-state-metrics"` -}}
 - alert: KubeStateMetricsListErrors
-  # Its own metrics (telemetry port, the chart's job): failing lists leave the kube_* series stale,
-  # typically after an RBAC change.
-  expr: |
-    sum by (namespace, component, pod) (rate(kube_state_metrics_list_total{job="ha-monitoring", component="kube-state-metrics", result="error"}[5m]))
-      /
-    sum by (namespace, component, pod) (rate(kube_state_metrics_list_total{job="ha-monitoring", component="kube-state-metrics"}[5m]))
-      > 0.01
+  # Its own metrics (telemetry port, the chart's job). A healthy kube-state-metrics streams its
+  # initial lists as watches and counts no list calls; when that fails (typically after an RBAC
+  # change) it falls back to listing, and the failed lists are counted here, while its kube_*
+  # series go stale.
+  expr: sum by (namespace, component, pod) (increase(kube_state_metrics_list_total{job="ha-monitoring", component="kube-state-metrics", result="error"}[10m])) > 0
   for: 15m
   labels:
     severity: warning
   annotations:
-    summary: {{`"kube-state-metrics {{ $labels.pod }} fails {{ $value | humanizePercentage }} of its list requests: the cluster rules see stale objects."`}}
+    summary: {{`"kube-state-metrics {{ $labels.pod }} failed {{ $value | humanize }} list calls in 10 minutes: the cluster rules see stale objects."`}}
 - alert: KubePodCrashLooping
   expr: |
     max by (namespace, pod, container) (max_over_time(kube_pod_container_status_waiting_reason{ {{- $k -}}, reason="CrashLoopBackOff"}[10m])) >= 1

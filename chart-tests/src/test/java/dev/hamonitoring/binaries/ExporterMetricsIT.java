@@ -64,7 +64,11 @@ import org.junit.jupiter.api.TestInstance;
  * a StatefulSet, a DaemonSet, a Pending PersistentVolumeClaim and a pod waiting in
  * CrashLoopBackOff. A Prometheus scrapes both under the chart's job names (kube-state-metrics
  * with honor_labels, as rendered; its own metrics under the chart's job ha-monitoring), and every
- * selector of the shipped rules and dashboards on those jobs must count series.
+ * selector of the shipped rules and dashboards on those jobs must count series. A second
+ * kube-state-metrics runs with a ServiceAccount bound to no role: a healthy instance streams its
+ * lists as watches and counts no list calls, so {@code kube_state_metrics_list_total}, which
+ * KubeStateMetricsListErrors reads, exists only on an instance whose lists fail, and is checked
+ * there (its telemetry is scraped under the same job and component, another pod).
  *
  * <p>Kubelet metrics (job kubernetes-nodes) cannot be checked here: the control plane runs KWOK
  * fake nodes, no kubelet. The rules and dashboards may read exactly {@link #KUBELET_METRICS} of
@@ -139,7 +143,10 @@ class ExporterMetricsIT {
 
         int prometheusPort = FreePorts.allocate();
         Path config = WORK.resolve("prometheus.yml");
-        Files.writeString(config, prometheusConfig(nodePort, statePort, telemetryPort), StandardCharsets.UTF_8);
+        Files.writeString(
+                config,
+                prometheusConfig(nodePort, statePort, telemetryPort, unboundTelemetryPort),
+                StandardCharsets.UTF_8);
         Path data = WORK.resolve("prometheus-data");
         deleteTree(data);
         start(
@@ -204,7 +211,8 @@ class ExporterMetricsIT {
     }
 
     /** The chart's scrape jobs of the exporters (rendered prometheus.yml), with static targets on loopback. */
-    private String prometheusConfig(int nodePort, int statePort, int telemetryPort) throws IOException {
+    private String prometheusConfig(int nodePort, int statePort, int telemetryPort, int unboundTelemetryPort)
+            throws IOException {
         JsonNode rendered = YAML.readTree(
                 prod.one(ConfigMap.class, "monitoring-prometheus").getData().get("prometheus.yml"));
         Map<String, JsonNode> jobs = new LinkedHashMap<>();
@@ -230,11 +238,15 @@ class ExporterMetricsIT {
                     static_configs:
                       - targets: ["127.0.0.1:%d"]
                         labels: {component: kube-state-metrics, endpoint: metrics, namespace: %s, pod: monitoring-kube-state-metrics-0}
+                      - targets: ["127.0.0.1:%d"]
+                        labels: {component: kube-state-metrics, endpoint: metrics, namespace: %s, pod: monitoring-kube-state-metrics-unbound}
                 """.formatted(
                         nodePort,
                         jobs.get("kube-state-metrics").path("honor_labels").asText(),
                         statePort,
                         telemetryPort,
+                        NAMESPACE,
+                        unboundTelemetryPort,
                         NAMESPACE);
     }
 
@@ -437,7 +449,7 @@ class ExporterMetricsIT {
             for (JsonNode selector : ChartQueries.selectors(prometheus, expression.getValue())) {
                 String job = ChartQueries.matcher(selector, "job");
                 String component = ChartQueries.matcher(selector, "component");
-                boolean exporter = EXPORTER_JOBS.contains(job)
+                boolean exporter = (job != null && EXPORTER_JOBS.contains(job))
                         || ("ha-monitoring".equals(job) && "kube-state-metrics".equals(component));
                 if (exporter) {
                     String name = selector.path("name").asText();
@@ -529,32 +541,53 @@ class ExporterMetricsIT {
     class Rbac {
 
         @Test
-        @DisplayName("the rendered ClusterRole lets kube-state-metrics list every kind it exports: no list fails")
+        @DisplayName(
+                "the rendered ClusterRole lets kube-state-metrics watch every kind it exports: six watches succeed, no list fails")
         void enough() {
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(2))
-                    .until(() -> listTotals(ksmTelemetry, "success") >= 6);
-            assertThat(listTotals(ksmTelemetry, "error")).isZero();
+                    .until(() -> watched(ksmTelemetry, "success").size() == 6);
+            assertThat(watched(ksmTelemetry, "error")).isEmpty();
+            assertThat(counted(ksmTelemetry, "kube_state_metrics_list_total", "error"))
+                    .isEmpty();
         }
 
         @Test
-        @DisplayName("negative twin: a ServiceAccount bound to no role fails its lists, which the rule's metric counts")
-        void unboundFails() {
-            await().atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofSeconds(2))
-                    .until(() -> listTotals(unboundTelemetry, "error") > 0);
+        @DisplayName(
+                "negative twin: a ServiceAccount bound to no role fails the lists of all six kinds, which the rule's metric counts")
+        void unboundFails() throws IOException {
+            try {
+                await().atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofSeconds(2))
+                        .until(
+                                () -> counted(unboundTelemetry, "kube_state_metrics_list_total", "error"),
+                                n -> n.size() == 6);
+                assertThat(watched(unboundTelemetry, "success")).isEmpty();
+            } finally {
+                // What it exposed, for the report.
+                Files.writeString(
+                        WORK.resolve("kube-state-metrics-unbound-telemetry.txt"),
+                        Api.get(unboundTelemetry.resolve("/metrics")).text(),
+                        StandardCharsets.UTF_8);
+            }
         }
 
-        /** Sum of kube_state_metrics_list_total{result} on a telemetry endpoint. */
-        private double listTotals(URI telemetry, String result) {
-            Api.Response metrics = Api.get(telemetry.resolve("/metrics"));
-            double sum = 0;
-            for (String line : metrics.text().split("\n")) {
-                if (line.startsWith("kube_state_metrics_list_total{") && line.contains("result=\"" + result + "\"")) {
-                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        /** The resources with kube_state_metrics_watch_total{result} above 0 on a telemetry endpoint. */
+        private Set<String> watched(URI telemetry, String result) {
+            return counted(telemetry, "kube_state_metrics_watch_total", result);
+        }
+
+        /** The resources with {@code metric{result}} above 0 on a telemetry endpoint. */
+        private Set<String> counted(URI telemetry, String metric, String result) {
+            Set<String> resources = new TreeSet<>();
+            for (String line : Api.get(telemetry.resolve("/metrics")).text().split("\n")) {
+                if (line.startsWith(metric + "{")
+                        && line.contains("result=\"" + result + "\"")
+                        && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) > 0) {
+                    resources.add(line.replaceAll(".*resource=\"([^\"]*)\".*", "$1"));
                 }
             }
-            return sum;
+            return resources;
         }
     }
 
