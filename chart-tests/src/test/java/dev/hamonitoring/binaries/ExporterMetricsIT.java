@@ -70,7 +70,8 @@ import org.junit.jupiter.api.TestInstance;
  * KubeStateMetricsListErrors reads, exists only on an instance whose lists fail, and is checked
  * there (its telemetry is scraped under the same job and component, another pod).
  *
- * <p>Kubelet metrics (job kubernetes-nodes) cannot be checked here: the control plane runs KWOK
+ * <p>The API server job's selectors are checked the same way against the control plane's own
+ * kube-apiserver. Kubelet metrics (job kubernetes-nodes) cannot be checked here: the control plane runs KWOK
  * fake nodes, no kubelet. The rules and dashboards may read exactly {@link #KUBELET_METRICS} of
  * them, checked against the render in both directions.
  */
@@ -81,8 +82,11 @@ class ExporterMetricsIT {
     static final Path WORK = ProjectPaths.root().resolve("chart-tests/target/binaries/exporters");
     static final String NAMESPACE = "monitoring";
     static final String WORKLOADS = "shop";
-    /** The scrape jobs of the exporters, as the chart's prometheus.yml names them. */
-    static final Set<String> EXPORTER_JOBS = Set.of("node-exporter", "kube-state-metrics");
+    /**
+     * The scrape jobs checked here, as the chart's prometheus.yml names them: the exporters, and the
+     * API servers (the control plane's real kube-apiserver, scraped with the admin certificate).
+     */
+    static final Set<String> EXPORTER_JOBS = Set.of("node-exporter", "kube-state-metrics", "kubernetes-apiservers");
     /**
      * The kubelet metrics (job kubernetes-nodes) the shipped rules and dashboards read. No layer
      * runs a real kubelet for Prometheus to scrape, so these names are not proven to exist; the
@@ -217,7 +221,8 @@ class ExporterMetricsIT {
                 prod.one(ConfigMap.class, "monitoring-prometheus").getData().get("prometheus.yml"));
         Map<String, JsonNode> jobs = new LinkedHashMap<>();
         rendered.path("scrape_configs").forEach(j -> jobs.put(j.path("job_name").asText(), j));
-        assertThat(jobs).containsKeys("ha-monitoring", "node-exporter", "kube-state-metrics");
+        assertThat(jobs).containsKeys("ha-monitoring", "node-exporter", "kube-state-metrics", "kubernetes-apiservers");
+        Map<String, String> admin = adminCredentials();
         assertThat(jobs.get("kube-state-metrics").path("honor_labels").asBoolean())
                 .as("kube-state-metrics' namespace/pod labels are the objects', kept as exported")
                 .isTrue();
@@ -234,6 +239,11 @@ class ExporterMetricsIT {
                     honor_labels: %s
                     static_configs:
                       - targets: ["127.0.0.1:%d"]
+                  - job_name: kubernetes-apiservers
+                    scheme: https
+                    tls_config: {ca_file: "%s", cert_file: "%s", key_file: "%s"}
+                    static_configs:
+                      - targets: ["%s"]
                   - job_name: ha-monitoring
                     static_configs:
                       - targets: ["127.0.0.1:%d"]
@@ -244,10 +254,30 @@ class ExporterMetricsIT {
                         nodePort,
                         jobs.get("kube-state-metrics").path("honor_labels").asText(),
                         statePort,
+                        admin.get("ca"),
+                        admin.get("cert"),
+                        admin.get("key"),
+                        admin.get("server"),
                         telemetryPort,
                         NAMESPACE,
                         unboundTelemetryPort,
                         NAMESPACE);
+    }
+
+    /** The API server's address and the admin kubeconfig's CA, client certificate and key files. */
+    private Map<String, String> adminCredentials() throws IOException {
+        JsonNode kubeconfig = YAML.readTree(cluster.kubeconfig().toFile());
+        JsonNode server = kubeconfig.path("clusters").get(0).path("cluster");
+        JsonNode user = kubeconfig.path("users").get(0).path("user");
+        Map<String, String> admin = new LinkedHashMap<>();
+        admin.put("server", URI.create(server.path("server").asText()).getAuthority());
+        admin.put("ca", server.path("certificate-authority").asText());
+        admin.put("cert", user.path("client-certificate").asText());
+        admin.put("key", user.path("client-key").asText());
+        assertThat(admin.values())
+                .as("kubeconfig " + cluster.kubeconfig())
+                .allSatisfy(v -> assertThat(v).isNotBlank());
+        return admin;
     }
 
     /** One object of each kind the cluster rules read, in a namespace of ordinary workloads. */
@@ -494,11 +524,14 @@ class ExporterMetricsIT {
                             "kube_statefulset_status_replicas_ready",
                             "kube_daemonset_status_number_ready",
                             "kube_persistentvolumeclaim_status_phase",
-                            "kube_state_metrics_list_total");
+                            "kube_state_metrics_list_total",
+                            "apiserver_request_total",
+                            "apiserver_client_certificate_expiration_seconds_bucket");
             Summary.line(
                     "exporter metrics checked against node_exporter "
-                            + Binaries.version(Binaries.Component.NODE_EXPORTER) + " and kube-state-metrics "
-                            + Binaries.version(Binaries.Component.KUBE_STATE_METRICS),
+                            + Binaries.version(Binaries.Component.NODE_EXPORTER) + ", kube-state-metrics "
+                            + Binaries.version(Binaries.Component.KUBE_STATE_METRICS)
+                            + " and the control plane's kube-apiserver " + cluster.kubeVersion(),
                     names.size() + " metric names in " + seen.size() + " selectors, all scraped: " + names);
         }
 

@@ -79,7 +79,8 @@ class StackRulesIT {
 
     static final String CLUSTER_JOBS_REASON =
             "the cluster scrape jobs (API servers, kubelets, cAdvisor) need a Kubernetes API server and kubelets;"
-                    + " the binaries layer runs neither (its render has prometheus.scrapeCluster=false)";
+                    + " the binaries layer runs neither (its render has prometheus.scrapeCluster=false);"
+                    + " ExporterMetricsIT checks the API server job's on the cluster layer's control plane";
     /** Matchers that say which series a rule is about; the others select failure values (code=~"5..") a healthy stack lacks. */
     static final Set<String> STRUCTURAL = Set.of("__name__", "job", "component", "endpoint", "handler", "proxy");
 
