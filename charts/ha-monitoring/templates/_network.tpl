@@ -80,7 +80,10 @@ Each edge: from (a component, or "peers" with raw NetworkPolicy peers), to (a co
 {{- $api := dict "to" $egress.kubeApiServer "ports" $egress.kubeApiServerPorts -}}
 {{- $notify := dict "to" $egress.notifications "ports" $egress.notificationPorts -}}
 {{- $rules := dict "kubeApiServer" $api "objectStorage" $storage "notifications" $notify -}}
-{{- range $name := .component.egress }}
+{{- $names := .component.egress }}
+{{- /* The dashboard sidecar in Grafana's pods lists ConfigMaps through the API server. */}}
+{{- if and (eq .component.name "grafana") .context.Values.grafana.dashboards.sidecar.enabled }}{{ $names = append $names "kubeApiServer" }}{{ end }}
+{{- range $name := $names }}
 {{- $rule := get $rules $name }}
 - to:
     {{- toYaml $rule.to | nindent 4 }}

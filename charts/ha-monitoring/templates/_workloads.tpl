@@ -22,6 +22,8 @@ and where their values live come from the registry (common.components).
 {{- define "ha-monitoring.workloads" -}}
 {{- $v := .Values -}}
 {{- range $c := include "ha-monitoring.releaseComponents" . | fromYamlArray }}
+{{- /* The node-exporter DaemonSet runs in its own namespace, outside this namespace's quota and LimitRange. */}}
+{{- if eq $c.kind "DaemonSet" }}{{ continue }}{{ end }}
 {{- $values := $v }}
 {{- range $step := splitList "." $c.key }}{{ $values = index $values $step }}{{ end }}
 {{- $replicas := 0 }}
@@ -43,6 +45,8 @@ and where their values live come from the registry (common.components).
 {{- range $step := splitList "." $path }}{{ $resources = index $resources $step }}{{ end }}
 {{- $containers = append $containers $resources }}
 {{- end }}
+{{- /* The dashboard sidecar runs in Grafana's pods when enabled. */}}
+{{- if and (eq $c.name "grafana") $v.grafana.dashboards.sidecar.enabled }}{{ $containers = append $containers $v.grafana.dashboards.sidecar.resources }}{{ end }}
 {{- $claims := list }}
 {{- if and $values.persistence $values.persistence.enabled }}{{ $claims = list $values.persistence.size }}{{ end }}
 - key: {{ $c.key }}

@@ -6,12 +6,14 @@ name the key to change) all range over this list.
   "." as "-" and camelCase as kebab-case, so neither side needs a mapping to find the other;
 - key: the values block of the component;
 - chart: the subchart that renders it (a chart with an `enabled` switch may be left out);
-- kind: StatefulSet, Deployment, Cluster (CloudNativePG creates the pods) or Pod (the helm test);
+- kind: StatefulSet, Deployment, DaemonSet (node-exporter: one pod per node, in its own namespace,
+  outside the quota), Cluster (CloudNativePG creates the pods) or Pod (the helm test);
 - containers: the values paths, below key, of the resources of each container of one pod;
 - metrics: the ports Prometheus scrapes;
 - egress: destinations outside the stack (keys of networkPolicy.egress);
 - budget: whether the chart renders a PodDisruptionBudget for it (not for the singleton compactor,
-  nor for PostgreSQL, whose operator manages its own).
+  nor for PostgreSQL, whose operator manages its own, nor kube-state-metrics, a singleton, nor the
+  node-exporter DaemonSet, whose pods are tied to their nodes and leave with them).
 {{ include "common.components" . | fromYamlArray }}
 */}}
 {{- define "common.components" -}}
@@ -29,6 +31,8 @@ name the key to change) all range over this list.
 - {name: loki-write, key: loki.write, chart: loki, kind: StatefulSet, containers: [resources], metrics: [3100], egress: [objectStorage], budget: true}
 - {name: loki-read, key: loki.read, chart: loki, kind: Deployment, containers: [resources], metrics: [3100], egress: [objectStorage], budget: true}
 - {name: loki-backend, key: loki.backend, chart: loki, kind: StatefulSet, containers: [resources], metrics: [3100], egress: [objectStorage], budget: true}
+- {name: kube-state-metrics, key: kubeStateMetrics, chart: kubeStateMetrics, kind: Deployment, containers: [resources], metrics: [8080, 8081], egress: [kubeApiServer], budget: false}
+- {name: node-exporter, key: nodeExporter, chart: nodeExporter, kind: DaemonSet, containers: [resources], metrics: [9100], egress: [], budget: false}
 {{- end -}}
 
 {{/* The registry entry of one component: {{ include "common.components.get" (dict "component" "thanos-store" "context" $) | fromYaml }} */}}

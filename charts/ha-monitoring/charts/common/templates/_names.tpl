@@ -55,3 +55,8 @@ the StatefulSet instead of failing.
 {{- printf "%s-ephemeral" $name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 {{- end -}}
+
+{{/* Namespace of node-exporter, the one component outside the release namespace (it needs Pod Security "privileged"); "namespace" is nodeExporter.namespace: {{ include "common.names.nodeExporterNamespace" (dict "namespace" .Values.nodeExporter.namespace "context" $) }} */}}
+{{- define "common.names.nodeExporterNamespace" -}}
+{{- default (printf "%s-node-exporter" .context.Release.Namespace) .namespace | trunc 63 | trimSuffix "-" -}}
+{{- end -}}

@@ -2,13 +2,13 @@
 Pieces shared by every workload of the stack.
 */}}
 
-{{/* ServiceAccount of a component; its token is mounted only where the pod talks to the API: {{ include "common.serviceAccount" (dict "component" "prometheus" "automount" true "context" $) }} */}}
+{{/* ServiceAccount of a component (in the release namespace unless "namespace" is given); its token is mounted only where the pod talks to the API: {{ include "common.serviceAccount" (dict "component" "prometheus" "automount" true "context" $) }} */}}
 {{- define "common.serviceAccount" -}}
 apiVersion: v1
 kind: ServiceAccount
 metadata:
   name: {{ include "common.names.fullname" . }}
-  namespace: {{ .context.Release.Namespace }}
+  namespace: {{ default .context.Release.Namespace .namespace }}
   labels:
     {{- include "common.labels.standard" . | nindent 4 }}
 automountServiceAccountToken: {{ .automount }}

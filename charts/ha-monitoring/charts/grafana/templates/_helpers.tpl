@@ -135,7 +135,7 @@ providers:
 {{/* Volume mounts of the provisioned dashboards. {{ include "grafana.dashboardMounts" $ }} */}}
 {{- define "grafana.dashboardMounts" -}}
 {{- $d := .Values.dashboards -}}
-{{- if or $d.enabled $d.extra $d.configMaps }}
+{{- if or $d.enabled $d.extra $d.configMaps $d.sidecar.enabled }}
 - name: dashboard-provider
   mountPath: /etc/grafana/provisioning/dashboards
   readOnly: true
@@ -149,13 +149,18 @@ providers:
   mountPath: /etc/grafana/dashboards/{{ . }}
   readOnly: true
 {{- end }}
+{{- if $d.sidecar.enabled }}
+- name: dashboards-sidecar
+  mountPath: /etc/grafana/dashboards/{{ $d.sidecar.folder }}
+  readOnly: true
+{{- end }}
 {{- end }}
 {{- end -}}
 
 {{/* Volumes of the provisioned dashboards. {{ include "grafana.dashboardVolumes" $ }} */}}
 {{- define "grafana.dashboardVolumes" -}}
 {{- $d := .Values.dashboards -}}
-{{- if or $d.enabled $d.extra $d.configMaps }}
+{{- if or $d.enabled $d.extra $d.configMaps $d.sidecar.enabled }}
 {{- $name := include "common.names.fullname" (dict "component" "grafana-dashboards" "context" .) }}
 - name: dashboard-provider
   configMap:
@@ -184,5 +189,46 @@ providers:
   configMap:
     name: {{ . }}
 {{- end }}
+{{- if $d.sidecar.enabled }}
+# Written by the dashboard sidecar, read by Grafana's file provider.
+- name: dashboards-sidecar
+  emptyDir:
+    sizeLimit: 64Mi
 {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Namespaces the dashboard sidecar watches (grafana.dashboards.sidecar.namespaces, default the release namespace): {{ include "grafana.sidecarNamespaces" $ | fromYamlArray }} */}}
+{{- define "grafana.sidecarNamespaces" -}}
+{{- toYaml (default (list .Release.Namespace) .Values.dashboards.sidecar.namespaces) -}}
+{{- end -}}
+
+{{/*
+The dashboard sidecar: watches ConfigMaps labelled grafana.dashboards.sidecar.label=labelValue in
+its namespaces and writes their keys into the emptyDir Grafana's file provider reads (a folder of
+its own). No probe: it serves nothing, and a watcher that dies exits and is restarted.
+{{ include "grafana.dashboardSidecar" $ | nindent 8 }}
+*/}}
+{{- define "grafana.dashboardSidecar" -}}
+{{- $s := .Values.dashboards.sidecar -}}
+- name: dashboard-sidecar
+  {{- include "common.images.container" (dict "image" $s.image "key" "grafana.dashboards.sidecar.image" "context" .) | nindent 2 }}
+  env:
+    - name: METHOD
+      value: WATCH
+    - name: RESOURCE
+      value: configmap
+    - name: LABEL
+      value: {{ $s.label | quote }}
+    - name: LABEL_VALUE
+      value: {{ $s.labelValue | quote }}
+    - name: FOLDER
+      value: /dashboards
+    - name: NAMESPACE
+      value: {{ include "grafana.sidecarNamespaces" . | fromYamlArray | join "," | quote }}
+  {{- include "common.resources" $s.resources | nindent 2 }}
+  {{- include "common.security.container" . | nindent 2 }}
+  volumeMounts:
+    - name: dashboards-sidecar
+      mountPath: /dashboards
 {{- end -}}

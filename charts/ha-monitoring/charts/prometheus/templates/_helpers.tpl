@@ -62,7 +62,44 @@ scrape_configs:
         target_label: pod
       - source_labels: [__meta_kubernetes_namespace]
         target_label: namespace
+  # The object state kube-state-metrics exports (its port "state"; kubeStateMetrics.enabled, else
+  # this finds nothing). Its series name the objects' own namespace, pod and container: kept as
+  # they are (honor_labels) instead of being overwritten by the target's.
+  - job_name: kube-state-metrics
+    honor_labels: true
+    kubernetes_sd_configs:
+      - role: pod
+        namespaces:
+          names: [{{ .Release.Namespace | quote }}]
+        selectors:
+          - role: pod
+            label: "app.kubernetes.io/instance={{ .Release.Name }},app.kubernetes.io/name=kube-state-metrics"
+    relabel_configs:
+      - source_labels: [__meta_kubernetes_pod_phase]
+        regex: Running
+        action: keep
+      - source_labels: [__meta_kubernetes_pod_container_port_name]
+        regex: state
+        action: keep
 {{- if .Values.scrapeCluster }}
+  # Host metrics of every node (nodeExporter.enabled, else this finds nothing). node-exporter runs
+  # in a namespace of its own, so its pods are found by label in every namespace (the cluster-wide
+  # discovery of scrapeCluster).
+  - job_name: node-exporter
+    kubernetes_sd_configs:
+      - role: pod
+        selectors:
+          - role: pod
+            label: "app.kubernetes.io/instance={{ .Release.Name }},app.kubernetes.io/name=node-exporter"
+    relabel_configs:
+      - source_labels: [__meta_kubernetes_pod_phase]
+        regex: Running
+        action: keep
+      - source_labels: [__meta_kubernetes_pod_container_port_name]
+        regex: metrics
+        action: keep
+      - source_labels: [__meta_kubernetes_pod_node_name]
+        target_label: node
   - job_name: kubernetes-apiservers
     scheme: https
     kubernetes_sd_configs:

@@ -1,5 +1,7 @@
 {{/*
-Rules the chart ships for the stack's own failure modes, one group per component, each switchable
+Rules the chart ships for the stack's own failure modes, one group per component, and for the
+cluster (kubernetes: kubelets, API servers, cAdvisor; nodes: node-exporter and node conditions;
+workloads: kube-state-metrics), each switchable
 (prometheus.rules.<group>.enabled) with its thresholds next to it. Every selector names the
 chart's own scrape job and a component label, so a rule never matches another release's pods and
 never fires for a component that is not deployed. Every alert gets severity, component, summary
@@ -17,6 +19,8 @@ redis: ha-monitoring-redis
 grafana: ha-monitoring-grafana
 loki: ha-monitoring-loki
 kubernetes: ha-monitoring-kubernetes
+nodes: ha-monitoring-nodes
+workloads: ha-monitoring-workloads
 {{- end -}}
 
 {{- define "prometheus.rules" -}}
@@ -24,7 +28,7 @@ kubernetes: ha-monitoring-kubernetes
 {{- $runbook := .Values.rules.runbookUrl -}}
 {{- $groups := list -}}
 {{- $shipped := dict -}}
-{{- range $key := list "general" "prometheus" "thanos" "alertmanager" "redis" "grafana" "loki" "kubernetes" -}}
+{{- range $key := list "general" "prometheus" "thanos" "alertmanager" "redis" "grafana" "loki" "kubernetes" "nodes" "workloads" -}}
 {{- $settings := index $.Values.rules $key -}}
 {{- $_ := set $shipped (index $names $key) $key -}}
 {{- /* The cluster rules read the cluster scrape jobs, which exist only with scrapeCluster. */ -}}
@@ -441,6 +445,29 @@ kubernetes: ha-monitoring-kubernetes
     component: kubelet
   annotations:
     summary: {{`"Volume {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is {{ $value | humanizePercentage }} full."`}}
+- alert: KubeletClientCertificateExpiring
+  # The kubelet renews its client certificate itself; one close to expiry means the renewal (a CSR
+  # the controller manager must approve and sign) keeps failing, and the node drops out when it lapses.
+  expr: kubelet_certificate_manager_client_ttl_seconds{job="kubernetes-nodes"} < {{ int .certificateExpiryDays }} * 86400
+  for: 1h
+  labels:
+    severity: warning
+    component: kubelet
+  annotations:
+    summary: {{`"The kubelet client certificate of node {{ $labels.instance }} expires in {{ $value | humanizeDuration }}."`}}
+- alert: KubernetesApiServerClientCertificateExpiring
+  # The soonest-expiring 1% of the client certificates presented to the API servers.
+  expr: |
+    histogram_quantile(0.01, sum by (job, le) (rate(apiserver_client_certificate_expiration_seconds_bucket{job="kubernetes-apiservers"}[5m])))
+      < {{ int .certificateExpiryDays }} * 86400
+      and on (job)
+    sum by (job) (rate(apiserver_client_certificate_expiration_seconds_count{job="kubernetes-apiservers"}[5m])) > 0
+  for: 1h
+  labels:
+    severity: warning
+    component: kube-apiserver
+  annotations:
+    summary: {{`"Clients present certificates to the API servers that expire within {{ $value | humanizeDuration }}."`}}
 - alert: KubernetesContainerOomKilled
   expr: increase(container_oom_events_total{job="kubernetes-cadvisor", container!=""}[10m]) > 0
   labels:
@@ -459,4 +486,132 @@ kubernetes: ha-monitoring-kubernetes
     component: cadvisor
   annotations:
     summary: {{`"Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} uses {{ $value | humanizePercentage }} of its memory limit."`}}
+{{- end -}}
+
+
+{{- define "prometheus.rules.nodes" -}}
+{{- $n := `job="node-exporter"` -}}
+{{- $fs := `job="node-exporter", fstype!~"tmpfs|ramfs|squashfs|overlay|nsfs|fuse.*", mountpoint!~"/(run|var/lib/kubelet)(/.*)?"` -}}
+- alert: NodeExporterDown
+  expr: up{ {{- $n -}} } == 0
+  for: 5m
+  labels:
+    severity: warning
+    component: node-exporter
+  annotations:
+    summary: {{`"node-exporter on node {{ $labels.node }} does not answer: the node is down, unreachable, or its exporter failed."`}}
+- alert: KubeNodeNotReady
+  expr: kube_node_status_condition{job="kube-state-metrics", condition="Ready", status="true"} == 0
+  for: 5m
+  labels:
+    severity: critical
+    component: kube-state-metrics
+  annotations:
+    summary: {{`"Node {{ $labels.node }} has not been Ready for 5 minutes: its pods are being evicted or are unreachable."`}}
+- alert: KubeNodeMemoryPressure
+  expr: kube_node_status_condition{job="kube-state-metrics", condition="MemoryPressure", status="true"} == 1
+  for: 5m
+  labels:
+    severity: warning
+    component: kube-state-metrics
+  annotations:
+    summary: {{`"Node {{ $labels.node }} reports MemoryPressure: the kubelet evicts pods from it."`}}
+- alert: NodeMemoryLow
+  expr: |
+    node_memory_MemAvailable_bytes{ {{- $n -}} } / node_memory_MemTotal_bytes{ {{- $n -}} }
+      < {{ .memoryAvailableRatio }}
+  for: 15m
+  labels:
+    severity: warning
+    component: node-exporter
+  annotations:
+    summary: {{`"Node {{ $labels.node }} has only {{ $value | humanizePercentage }} of its memory available."`}}
+- alert: NodeFilesystemAlmostFull
+  expr: |
+    node_filesystem_avail_bytes{ {{- $fs -}} } / node_filesystem_size_bytes{ {{- $fs -}} }
+      < {{ .filesystemAvailableRatio }}
+      and
+    node_filesystem_readonly{ {{- $fs -}} } == 0
+  for: 30m
+  labels:
+    severity: critical
+    component: node-exporter
+  annotations:
+    summary: {{`"Filesystem {{ $labels.mountpoint }} of node {{ $labels.node }} has only {{ $value | humanizePercentage }} space left."`}}
+- alert: NodeFilesystemFillingUp
+  # The trend of the last 6 hours, extrapolated; only for filesystems already past half full, so a
+  # burst of writes on an empty disk does not page.
+  expr: |
+    predict_linear(node_filesystem_avail_bytes{ {{- $fs -}} }[6h], {{ int .filesystemPredictHours }} * 3600) < 0
+      and
+    node_filesystem_avail_bytes{ {{- $fs -}} } / node_filesystem_size_bytes{ {{- $fs -}} } < 0.5
+      and
+    node_filesystem_readonly{ {{- $fs -}} } == 0
+  for: 1h
+  labels:
+    severity: warning
+    component: node-exporter
+  annotations:
+    summary: {{ printf "\"Filesystem {{ $labels.mountpoint }} of node {{ $labels.node }} fills up within %d hours at the current rate.\"" (int .filesystemPredictHours) }}
+{{- end -}}
+
+{{- define "prometheus.rules.workloads" -}}
+{{- $k := `job="kube-state-metrics"` -}}
+- alert: KubeStateMetricsListErrors
+  # Its own metrics (telemetry port, the chart's job). A healthy kube-state-metrics streams its
+  # initial lists as watches and counts no list calls; when that fails (typically after an RBAC
+  # change) it falls back to listing, and the failed lists are counted here, while its kube_*
+  # series go stale.
+  expr: sum by (namespace, component, pod) (increase(kube_state_metrics_list_total{job="ha-monitoring", component="kube-state-metrics", result="error"}[10m])) > 0
+  for: 15m
+  labels:
+    severity: warning
+  annotations:
+    summary: {{`"kube-state-metrics {{ $labels.pod }} failed {{ $value | humanize }} list calls in 10 minutes: the cluster rules see stale objects."`}}
+- alert: KubePodCrashLooping
+  expr: |
+    max by (namespace, pod, container) (max_over_time(kube_pod_container_status_waiting_reason{ {{- $k -}}, reason="CrashLoopBackOff"}[10m])) >= 1
+      or
+    max by (namespace, pod, container) (increase(kube_pod_container_status_restarts_total{ {{- $k -}} }[1h])) > {{ int .podRestartsPerHour }}
+  for: 15m
+  labels:
+    severity: warning
+    component: kube-state-metrics
+  annotations:
+    summary: {{`"Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} keeps restarting."`}}
+- alert: KubeDeploymentReplicasMismatch
+  expr: |
+    kube_deployment_status_replicas_available{ {{- $k -}} } != kube_deployment_spec_replicas{ {{- $k -}} }
+  for: 15m
+  labels:
+    severity: warning
+    component: kube-state-metrics
+  annotations:
+    summary: {{`"Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had {{ $value }} available replicas, not its desired count, for 15 minutes."`}}
+- alert: KubeStatefulSetReplicasMismatch
+  expr: |
+    kube_statefulset_status_replicas_ready{ {{- $k -}} } != kube_statefulset_replicas{ {{- $k -}} }
+  for: 15m
+  labels:
+    severity: warning
+    component: kube-state-metrics
+  annotations:
+    summary: {{`"StatefulSet {{ $labels.namespace }}/{{ $labels.statefulset }} has had {{ $value }} ready replicas, not its desired count, for 15 minutes."`}}
+- alert: KubeDaemonSetNotReady
+  expr: |
+    kube_daemonset_status_number_ready{ {{- $k -}} } < kube_daemonset_status_desired_number_scheduled{ {{- $k -}} }
+  for: 15m
+  labels:
+    severity: warning
+    component: kube-state-metrics
+  annotations:
+    summary: {{`"DaemonSet {{ $labels.namespace }}/{{ $labels.daemonset }} has only {{ $value }} pods ready, fewer than the nodes it should run on."`}}
+- alert: KubePersistentVolumeClaimPending
+  expr: kube_persistentvolumeclaim_status_phase{ {{- $k -}}, phase="Pending"} == 1
+  for: 15m
+  labels:
+    severity: warning
+    component: kube-state-metrics
+  annotations:
+    summary: {{`"PersistentVolumeClaim {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} has been Pending for 15 minutes: its pod cannot start."`}}
 {{- end -}}

@@ -2,6 +2,7 @@ package dev.hamonitoring.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.hamonitoring.render.ChartArchive;
 import dev.hamonitoring.render.FileTrees;
 import dev.hamonitoring.render.HelmRender;
@@ -155,14 +156,34 @@ public record TemplatesWithHooks(RenderedRelease manifest, List<Document> docume
         }
         Path subcharts = chartDir.resolve("charts");
         if (Files.isDirectory(subcharts)) {
+            Map<String, String> aliases = aliases(chartDir);
             try (Stream<Path> dirs = Files.list(subcharts)) {
                 for (Path sub : dirs.filter(d -> Files.isRegularFile(d.resolve("Chart.yaml")))
                         .sorted()
                         .collect(Collectors.toList())) {
-                    addCaptures(sub, templatePrefix + "/charts/" + chartName(sub), captures);
+                    String name = aliases.getOrDefault(sub.getFileName().toString(), chartName(sub));
+                    addCaptures(sub, templatePrefix + "/charts/" + name, captures);
                 }
             }
         }
+    }
+
+    /**
+     * The aliases of a chart's file:// dependencies, by subchart directory name: Helm names an
+     * aliased subchart's templates after its alias ({@code charts/nodeExporter/templates/...}).
+     */
+    private static Map<String, String> aliases(Path chartDir) throws IOException {
+        Map<String, String> aliases = new LinkedHashMap<>();
+        JsonNode chart = new ObjectMapper(new YAMLFactory())
+                .readTree(chartDir.resolve("Chart.yaml").toFile());
+        for (JsonNode dependency : chart.path("dependencies")) {
+            String repository = dependency.path("repository").asText();
+            String alias = dependency.path("alias").asText();
+            if (repository.startsWith("file://charts/") && !alias.isEmpty()) {
+                aliases.put(repository.substring("file://charts/".length()), alias);
+            }
+        }
+        return aliases;
     }
 
     private static List<Document> decodeCaptures(String manifest, List<List<String>> captured) {

@@ -99,11 +99,12 @@ class ChartMetadataTest {
         }
 
         @Test
-        @DisplayName("lists exactly the images the chart renders (prod with Loki on, the helm test Pod included)")
+        @DisplayName(
+                "lists exactly the images the chart renders (prod with Loki and the dashboard sidecar on, the helm test Pod included)")
         void matchRendered() throws IOException {
             assertThat(annotated())
-                    .isEqualTo(renderedImages(
-                            ReleaseFixtures.withHooks("prod", "loki-on").allObjects()));
+                    .isEqualTo(renderedImages(ReleaseFixtures.withHooks("prod", "loki-on", "dashboards-sidecar")
+                            .allObjects()));
         }
 
         @Test

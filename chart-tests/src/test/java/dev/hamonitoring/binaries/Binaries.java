@@ -24,7 +24,9 @@ public final class Binaries {
     public enum Component {
         PROMETHEUS("prometheus", "prometheus/prometheus", "prometheus", "promtool"),
         ALERTMANAGER("alertmanager", "prometheus/alertmanager", "alertmanager", "amtool"),
-        THANOS("thanos", "thanos/thanos", "thanos");
+        THANOS("thanos", "thanos/thanos", "thanos"),
+        NODE_EXPORTER("node-exporter", "prometheus/node-exporter", "node_exporter"),
+        KUBE_STATE_METRICS("kube-state-metrics", "kube-state-metrics/kube-state-metrics", "kube-state-metrics");
 
         private final String key;
         private final String imageRepository;
@@ -120,7 +122,8 @@ public final class Binaries {
     }
 
     /**
-     * The executable {@code binary} (prometheus, promtool, alertmanager, amtool, thanos).
+     * The executable {@code binary} (prometheus, promtool, alertmanager, amtool, thanos, node_exporter,
+     * kube-state-metrics).
      *
      * @throws IllegalStateException naming {@code ci/build-binaries.sh} when it is not built
      */

@@ -61,18 +61,26 @@ class StackRulesIT {
     /** Components this stack runs (app.kubernetes.io/name, the rules' component label). */
     static final Set<String> RUNNING = Set.of(
             "prometheus", "alertmanager", "thanos-query", "thanos-query-frontend", "thanos-store", "thanos-compactor");
+    /** Scrape jobs of the exporters, whose metrics ExporterMetricsIT checks against the real programs. */
+    static final String EXPORTER_JOBS = "node-exporter|kube-state-metrics";
+
+    static final String EXPORTERS_REASON =
+            "node_exporter and kube-state-metrics need the nodes and an API server: ExporterMetricsIT runs them"
+                    + " (against the cluster layer's control plane) and checks these selectors";
     /** Components whose metrics the binaries layer cannot check, and why. A selector of any other component must be checked. */
     static final Map<String, String> NOT_CHECKED = Map.of(
             "grafana",
                     "Grafana is not built by ci/build-binaries.sh (a Go + TypeScript build, not a plain Go module install)",
             "redis-haproxy", "HAProxy is a C program; ci/build-binaries.sh builds Go modules only",
-            "loki-.+", "Loki is not built by ci/build-binaries.sh yet");
+            "loki-.+", "Loki is not built by ci/build-binaries.sh yet",
+            "kube-state-metrics", EXPORTERS_REASON);
     /** Scrape jobs of the cluster itself, which the binaries layer does not run (no API server, kubelet or cAdvisor). */
     static final String CLUSTER_JOBS = "kubernetes-.+";
 
     static final String CLUSTER_JOBS_REASON =
             "the cluster scrape jobs (API servers, kubelets, cAdvisor) need a Kubernetes API server and kubelets;"
-                    + " the binaries layer runs neither (its render has prometheus.scrapeCluster=false)";
+                    + " the binaries layer runs neither (its render has prometheus.scrapeCluster=false);"
+                    + " ExporterMetricsIT checks the API server job's on the cluster layer's control plane";
     /** Matchers that say which series a rule is about; the others select failure values (code=~"5..") a healthy stack lacks. */
     static final Set<String> STRUCTURAL = Set.of("__name__", "job", "component", "endpoint", "handler", "proxy");
 
@@ -140,36 +148,13 @@ class StackRulesIT {
         Files.writeString(rules, Yaml.write(root), StandardCharsets.UTF_8);
     }
 
-    private Api.Response prometheusApi(String pathAndQuery) {
-        return Api.get(prometheus.get(0).http(9090, pathAndQuery));
-    }
-
     private int count(String promql) {
-        JsonNode result = prometheusApi("/api/v1/query?query=" + Api.encode("count(" + promql + ")"))
-                .json()
-                .path("data")
-                .path("result");
-        return result.isEmpty()
-                ? 0
-                : (int) Double.parseDouble(result.get(0).path("value").get(1).asText());
+        return ChartQueries.count(prometheus.get(0).http(9090, "/"), promql);
     }
 
     /** Every vector or range selector of a PromQL expression, as Prometheus parses it. */
     private List<JsonNode> selectors(String expr) {
-        Api.Response parsed = prometheusApi("/api/v1/parse_query?query=" + Api.encode(expr));
-        assertThat(parsed.json().path("status").asText())
-                .as(expr + " -> " + parsed.text())
-                .isEqualTo("success");
-        List<JsonNode> found = new ArrayList<>();
-        collect(parsed.json().path("data"), found);
-        return found;
-    }
-
-    private static void collect(JsonNode node, List<JsonNode> found) {
-        if (node.isObject() && node.has("matchers") && node.has("name")) {
-            found.add(node);
-        }
-        node.forEach(child -> collect(child, found));
+        return ChartQueries.selectors(prometheus.get(0).http(9090, "/"), expr);
     }
 
     @Test
@@ -189,13 +174,7 @@ class StackRulesIT {
         RenderedRelease prod = HelmRender.chart(ProjectPaths.umbrellaChart())
                 .valuesFile(ProjectPaths.environment("prod"))
                 .render();
-        Map<String, String> expressions = new LinkedHashMap<>();
-        for (JsonNode rule : ChartRules.rules(ChartRules.rulesFile(prod))) {
-            expressions.put(
-                    "rule " + rule.path("alert").asText(rule.path("record").asText()),
-                    rule.path("expr").asText());
-        }
-        ChartDashboards.queries(prod).forEach((where, expr) -> expressions.put("dashboard " + where, expr));
+        Map<String, String> expressions = ChartQueries.expressions(prod);
         Map<String, String> checks = new TreeMap<>();
         Map<String, String> notChecked = new TreeMap<>();
         for (Map.Entry<String, String> expression : expressions.entrySet()) {
@@ -205,10 +184,13 @@ class StackRulesIT {
                 String component = null;
                 boolean regex = false;
                 boolean clusterJob = false;
+                boolean exporterJob = false;
                 for (JsonNode m : selector.path("matchers")) {
                     String label = m.path("name").asText();
                     clusterJob |=
                             label.equals("job") && m.path("value").asText().matches(CLUSTER_JOBS);
+                    exporterJob |=
+                            label.equals("job") && m.path("value").asText().matches(EXPORTER_JOBS);
                     if (label.equals("component")) {
                         component = m.path("value").asText();
                         regex = m.path("type").asText().equals("=~");
@@ -224,6 +206,8 @@ class StackRulesIT {
                         c == null || (regex ? RUNNING.stream().anyMatch(r -> r.matches(c)) : RUNNING.contains(c));
                 if (clusterJob) {
                     notChecked.put(promql, CLUSTER_JOBS_REASON);
+                } else if (exporterJob) {
+                    notChecked.put(promql, EXPORTERS_REASON);
                 } else if (runs) {
                     checks.put(promql, name);
                 } else {

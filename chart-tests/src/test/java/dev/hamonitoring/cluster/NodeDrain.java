@@ -142,7 +142,8 @@ public final class NodeDrain {
                 });
     }
 
-    private static boolean ownedByDaemonSet(Pod pod) {
+    /** Whether a DaemonSet owns the pod (a drain leaves it on the node). */
+    static boolean ownedByDaemonSet(Pod pod) {
         List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
         return owners != null && owners.stream().anyMatch(o -> "DaemonSet".equals(o.getKind()));
     }

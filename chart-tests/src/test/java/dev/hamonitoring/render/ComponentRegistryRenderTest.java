@@ -54,7 +54,10 @@ class ComponentRegistryRenderTest {
                     .as(name)
                     .isEqualTo(owner.getMetadata().getLabels().get("app.kubernetes.io/name"));
             JsonNode block = values.at("/" + key.replace('.', '/'));
-            assertThat(block.has("replicas") || block.has("instances"))
+            // A DaemonSet has no replica count: its block is recognised by its image and resources.
+            assertThat(block.has("replicas")
+                            || block.has("instances")
+                            || (owner.getKind().equals("DaemonSet") && block.has("image") && block.has("resources")))
                     .as(key + " is a component block of values.yaml")
                     .isTrue();
             keys.add(key);
@@ -73,7 +76,9 @@ class ComponentRegistryRenderTest {
                         "redis.haproxy",
                         "loki.write",
                         "loki.read",
-                        "loki.backend");
+                        "loki.backend",
+                        "kubeStateMetrics",
+                        "nodeExporter");
     }
 
     @Test
@@ -81,6 +86,7 @@ class ComponentRegistryRenderTest {
     void nameRuleCatchesMismatch() {
         assertThat(componentName("thanos.queryFrontend")).isEqualTo("thanos-query-frontend");
         assertThat(componentName("redis.haproxy")).isEqualTo("redis-haproxy");
+        assertThat(componentName("kubeStateMetrics")).isEqualTo("kube-state-metrics");
         assertThat(componentName("thanos.storeGateway")).isNotEqualTo("thanos-store");
     }
 

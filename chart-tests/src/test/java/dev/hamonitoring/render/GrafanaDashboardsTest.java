@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** The dashboards the Grafana subchart provisions (files/dashboards), and the user's own. */
@@ -28,7 +34,8 @@ class GrafanaDashboardsTest {
             "thanos.json",
             "alertmanager.json",
             "prometheus-replicas.json",
-            "redis-haproxy.json");
+            "redis-haproxy.json",
+            "cluster-basics.json");
 
     private final RenderedRelease prod = Releases.overlay("prod");
 
@@ -97,7 +104,7 @@ class GrafanaDashboardsTest {
 
     @Test
     @DisplayName(
-            "the prod overlay provisions the five dashboards, each with a unique uid, every panel and query on the provisioned Thanos datasource")
+            "the prod overlay provisions the six dashboards, each with a unique uid, every panel and query on the provisioned Thanos datasource")
     void chartDashboards() {
         Map<String, JsonNode> dashboards = dashboards(prod);
         assertThat(dashboards.keySet()).containsExactlyInAnyOrderElementsOf(CHART_DASHBOARDS);
@@ -164,5 +171,100 @@ class GrafanaDashboardsTest {
                 .singleElement()
                 .satisfies(v -> assertThat(v.getConfigMap().getName()).isEqualTo("team-dashboards"));
         assertThat(mounts(prod)).doesNotContainValue("dashboards-team-dashboards");
+    }
+
+    @Nested
+    @DisplayName("dashboards from labelled ConfigMaps (grafana.dashboards.sidecar)")
+    class Sidecar {
+
+        private final RenderedRelease on = Releases.overlay("prod", "dashboards-sidecar");
+
+        private Container sidecar(RenderedRelease release) {
+            return Releases.container(grafanaPod(release), "dashboard-sidecar");
+        }
+
+        private Map<String, String> env(Container container) {
+            return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        }
+
+        @Test
+        @DisplayName(
+                "a sidecar writes the ConfigMaps of the values' label into an emptyDir that Grafana's file provider reads as one folder")
+        void wiring() {
+            Container sidecar = sidecar(on);
+            assertThat(sidecar.getImage()).isEqualTo("quay.io/kiwigrid/k8s-sidecar:1.30.3");
+            Map<String, String> env = env(sidecar);
+            assertThat(env)
+                    .containsEntry("LABEL", "team.example.com/dashboard")
+                    .containsEntry("LABEL_VALUE", "yes")
+                    .containsEntry("RESOURCE", "configmap")
+                    .containsEntry("NAMESPACE", "monitoring,team-a");
+            VolumeMount written = sidecar.getVolumeMounts().stream()
+                    .filter(m -> m.getMountPath().equals(env.get("FOLDER")))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(mounts(on)).containsEntry("/etc/grafana/dashboards/labelled", written.getName());
+            JsonNode provider = ChartRules.parse(
+                            on.one(ConfigMap.class, CONFIG_MAP).getData().get("provider.yaml"))
+                    .path("providers")
+                    .get(0);
+            assertThat("/etc/grafana/dashboards/labelled")
+                    .startsWith(provider.path("options").path("path").asText() + "/");
+            assertThat(grafanaPod(on).getVolumes())
+                    .filteredOn(v -> v.getName().equals(written.getName()))
+                    .singleElement()
+                    .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+            assertThat(mounts(on)).containsEntry("/etc/grafana/dashboards/ha-monitoring", "dashboards");
+        }
+
+        @Test
+        @DisplayName(
+                "it may only get, list and watch ConfigMaps, through a namespaced Role in each watched namespace, and reach the API server")
+        void rbacAndNetwork() {
+            List<Role> roles = on.all(Role.class).stream()
+                    .filter(r -> r.getMetadata().getName().equals("monitoring-grafana-dashboards"))
+                    .toList();
+            assertThat(roles)
+                    .extracting(r -> r.getMetadata().getNamespace())
+                    .containsExactlyInAnyOrder("monitoring", "team-a");
+            assertThat(roles)
+                    .allSatisfy(r -> assertThat(r.getRules()).singleElement().satisfies(rule -> {
+                        assertThat(rule.getResources()).containsExactly("configmaps");
+                        assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
+                    }));
+            assertThat(on.all(RoleBinding.class))
+                    .filteredOn(b -> b.getMetadata().getName().equals("monitoring-grafana-dashboards"))
+                    .hasSize(2)
+                    .allSatisfy(b -> assertThat(b.getSubjects())
+                            .singleElement()
+                            .satisfies(subject -> assertThat(subject.getName()).isEqualTo("monitoring-grafana")));
+            assertThat(on.all(ClusterRole.class))
+                    .extracting(r -> r.getMetadata().getName())
+                    .noneMatch(n -> n.contains("grafana"));
+            assertThat(grafanaPod(on).getAutomountServiceAccountToken()).isTrue();
+            assertThat(apiServerEgress(on)).isTrue();
+        }
+
+        @Test
+        @DisplayName(
+                "negative twin: off (every overlay), no sidecar, no Role, no token and no egress to the API server")
+        void offByDefault() {
+            assertThat(grafanaPod(prod).getContainers())
+                    .extracting(Container::getName)
+                    .containsExactly("grafana");
+            assertThat(prod.all(Role.class))
+                    .extracting(r -> r.getMetadata().getName())
+                    .doesNotContain("monitoring-grafana-dashboards");
+            assertThat(grafanaPod(prod).getAutomountServiceAccountToken()).isFalse();
+            assertThat(apiServerEgress(prod)).isFalse();
+        }
+
+        private boolean apiServerEgress(RenderedRelease release) {
+            NetworkPolicy policy = release.one(NetworkPolicy.class, "monitoring-grafana-net");
+            return policy.getSpec().getEgress().stream()
+                    .anyMatch(rule -> rule.getPorts().stream()
+                            .anyMatch(p -> p.getPort().getIntVal() != null
+                                    && p.getPort().getIntVal() == 6443));
+        }
     }
 }

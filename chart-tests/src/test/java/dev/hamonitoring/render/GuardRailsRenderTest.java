@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -67,7 +68,8 @@ class GuardRailsRenderTest {
         void hardHostname() {
             List<String> checked = new ArrayList<>();
             for (HasMetadata workload : Releases.workloads(prod)) {
-                if (Releases.replicas(workload) < 2) {
+                // A DaemonSet places one pod per node by itself.
+                if (workload instanceof DaemonSet || Releases.replicas(workload) < 2) {
                     continue;
                 }
                 checked.add(workload.getMetadata().getName());
@@ -90,7 +92,8 @@ class GuardRailsRenderTest {
         void zoneSpread() {
             List<String> checked = new ArrayList<>();
             for (HasMetadata workload : Releases.workloads(prod)) {
-                if (Releases.replicas(workload) < 2) {
+                // A DaemonSet places one pod per node by itself.
+                if (workload instanceof DaemonSet || Releases.replicas(workload) < 2) {
                     continue;
                 }
                 checked.add(workload.getMetadata().getName());
@@ -136,6 +139,13 @@ class GuardRailsRenderTest {
             List<PodDisruptionBudget> budgets = prod.all(PodDisruptionBudget.class);
             for (HasMetadata workload : Releases.workloads(prod)) {
                 String name = workload.getMetadata().getName();
+                if (workload instanceof DaemonSet) {
+                    // Its pods are tied to their nodes: a drain removes the node's pod, a budget could only block it.
+                    assertThat(budgets)
+                            .extracting(b -> b.getMetadata().getName())
+                            .doesNotContain(name);
+                    continue;
+                }
                 var budget = budgets.stream()
                         .filter(b -> b.getMetadata().getName().equals(name))
                         .findFirst();
@@ -251,6 +261,17 @@ class GuardRailsRenderTest {
         void everyPod() {
             for (HasMetadata workload : Releases.workloads(prod)) {
                 PodSpec spec = Releases.podSpec(workload);
+                if (workload instanceof DaemonSet) {
+                    // node-exporter belongs on every node, not only the pool: it tolerates every taint instead.
+                    assertThat(spec.getNodeSelector())
+                            .as(workload.getMetadata().getName())
+                            .isNullOrEmpty();
+                    assertThat(spec.getTolerations())
+                            .as(workload.getMetadata().getName())
+                            .anySatisfy(t -> assertThat(t.getOperator() + " " + t.getKey())
+                                    .isEqualTo("Exists null"));
+                    continue;
+                }
                 assertThat(spec.getNodeSelector())
                         .as(workload.getMetadata().getName())
                         .containsEntry("workload-pool", "monitoring");
@@ -370,7 +391,9 @@ class GuardRailsRenderTest {
             ResourceQuota quota = prod.one(ResourceQuota.class, "monitoring-quota");
             StackModel stack = new StackModel(prod.objects(), "monitoring", "monitoring");
             List<String> podTemplates = new ArrayList<>();
-            Releases.workloads(prod)
+            // The quota binds the release namespace; node-exporter runs in its own.
+            Releases.workloads(prod).stream()
+                    .filter(w -> w.getMetadata().getNamespace().equals("monitoring"))
                     .forEach(w ->
                             podTemplates.add(w.getKind() + "/" + w.getMetadata().getName()));
             prod.objects().stream()

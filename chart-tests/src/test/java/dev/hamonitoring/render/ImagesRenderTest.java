@@ -36,14 +36,16 @@ class ImagesRenderTest {
     void pinnedUpstream() {
         List<String> images = images(Releases.overlay("prod"));
         assertThat(images).isNotEmpty().allSatisfy(image -> {
-            assertThat(image).matches("(quay\\.io|docker\\.io|ghcr\\.io)/[a-z0-9./-]+:[A-Za-z0-9._-]+");
+            assertThat(image)
+                    .matches("(quay\\.io|docker\\.io|ghcr\\.io|registry\\.k8s\\.io)/[a-z0-9./-]+:[A-Za-z0-9._-]+");
             assertThat(image).doesNotEndWith(":latest");
         });
         assertThat(images).contains("quay.io/prometheus/prometheus:v3.9.1", "quay.io/prometheus/alertmanager:v0.31.1");
     }
 
     @Test
-    @DisplayName("are the versions of the Prometheus, Alertmanager and Thanos binaries the tests build and run")
+    @DisplayName(
+            "are the versions of the Prometheus, Alertmanager, Thanos, node-exporter and kube-state-metrics binaries the tests build and run")
     void sameVersionsAsTestedBinaries() throws IOException {
         Properties versions = new Properties();
         try (var in = Files.newBufferedReader(ProjectPaths.root().resolve("ci/binaries/versions.properties"))) {
@@ -53,7 +55,10 @@ class ImagesRenderTest {
         assertThat(images)
                 .contains("quay.io/prometheus/prometheus:" + versions.getProperty("prometheus"))
                 .contains("quay.io/prometheus/alertmanager:" + versions.getProperty("alertmanager"))
-                .contains("quay.io/thanos/thanos:" + versions.getProperty("thanos"));
+                .contains("quay.io/thanos/thanos:" + versions.getProperty("thanos"))
+                .contains("quay.io/prometheus/node-exporter:" + versions.getProperty("node-exporter"))
+                .contains("registry.k8s.io/kube-state-metrics/kube-state-metrics:"
+                        + versions.getProperty("kube-state-metrics"));
     }
 
     @Test

@@ -1,15 +1,18 @@
 package dev.hamonitoring.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -95,11 +98,14 @@ class PodSecurityRenderTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"dev", "staging", "prod"})
-    @DisplayName("every pod template meets the restricted Pod Security Standard")
+    @DisplayName("every pod template in the release namespace meets the restricted Pod Security Standard")
     void restricted(String environment) {
         RenderedRelease release = Releases.overlay(environment);
         List<String> problems = new ArrayList<>();
         for (HasMetadata workload : Releases.workloads(release)) {
+            if (!workload.getMetadata().getNamespace().equals("monitoring")) {
+                continue;
+            }
             problems.addAll(restrictedViolations(workload.getMetadata().getName(), Releases.podSpec(workload)));
         }
         assertThat(problems).isEmpty();
@@ -107,11 +113,55 @@ class PodSecurityRenderTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"staging", "prod"})
+    @DisplayName(
+            "node-exporter breaks restricted only by its host namespaces and read-only host paths, in a namespace of its own labelled privileged")
+    void nodeExporterOwnNamespace(String environment) {
+        RenderedRelease release = Releases.overlay(environment);
+        DaemonSet nodeExporter = release.one(DaemonSet.class, "monitoring-node-exporter");
+        assertThat(nodeExporter.getMetadata().getNamespace()).isEqualTo("monitoring-node-exporter");
+        assertThat(restrictedViolations("node-exporter", Releases.podSpec(nodeExporter)))
+                .containsExactlyInAnyOrder(
+                        "node-exporter: shares a host namespace",
+                        "node-exporter: hostPath volume proc",
+                        "node-exporter: hostPath volume sys",
+                        "node-exporter: hostPath volume root");
+        assertThat(Releases.podSpec(nodeExporter).getContainers().get(0).getVolumeMounts())
+                .allSatisfy(m -> assertThat(m.getReadOnly()).as(m.getName()).isTrue());
+        Namespace namespace = release.one(Namespace.class, "monitoring-node-exporter");
+        assertThat(namespace.getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
+        assertThat(release.all(Namespace.class))
+                .as("the release namespace is not the chart's to create")
+                .hasSize(1);
+    }
+
+    @Test
+    @DisplayName(
+            "negative twin: node-exporter in the release namespace, or without cluster-wide discovery, is refused naming the key")
+    void nodeExporterMisplaced() {
+        assertThatThrownBy(() -> Releases.render("prod")
+                        .set("nodeExporter.namespace", "monitoring")
+                        .render())
+                .isInstanceOf(ChartRenderException.class)
+                .hasMessageContaining("nodeExporter.namespace=monitoring is the release namespace");
+        assertThatThrownBy(() -> Releases.render("prod")
+                        .set("prometheus.scrapeCluster", "false")
+                        .render())
+                .isInstanceOf(ChartRenderException.class)
+                .hasMessageContaining("nodeExporter.enabled=true but prometheus.scrapeCluster=false");
+        assertThat(Releases.overlay("dev").all(DaemonSet.class))
+                .as("off in dev")
+                .isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"dev", "prod"})
-    @DisplayName("only Prometheus, which discovers targets through the API, mounts a service-account token")
+    @DisplayName("only Prometheus and kube-state-metrics, which read the API, mount a service-account token")
     void tokensOnlyWhereNeeded(String environment) {
         for (HasMetadata workload : Releases.workloads(Releases.overlay(environment))) {
-            boolean expected = "prometheus".equals(Releases.podLabels(workload).get("app.kubernetes.io/name"));
+            boolean expected = List.of("prometheus", "kube-state-metrics")
+                    .contains(Releases.podLabels(workload).get("app.kubernetes.io/name"));
             assertThat(Releases.podSpec(workload).getAutomountServiceAccountToken())
                     .as(workload.getMetadata().getName())
                     .isEqualTo(expected);

@@ -106,6 +106,8 @@ class PrometheusRenderTest {
             assertThat(jobs)
                     .containsExactly(
                             "ha-monitoring",
+                            "kube-state-metrics",
+                            "node-exporter",
                             "kubernetes-apiservers",
                             "kubernetes-nodes",
                             "kubernetes-cadvisor",
@@ -213,8 +215,15 @@ class PrometheusRenderTest {
         @Test
         @DisplayName("needs no ClusterRole and scrapes only the stack")
         void noClusterRole() throws Exception {
-            assertThat(release.all(ClusterRole.class)).isEmpty();
-            assertThat(config(release).path("scrape_configs")).hasSize(1);
+            assertThat(release.all(ClusterRole.class))
+                    .as("kube-state-metrics' own ClusterRole aside")
+                    .extracting(r -> r.getMetadata().getLabels().get("app.kubernetes.io/name"))
+                    .containsExactly("kube-state-metrics");
+            List<String> jobs = new ArrayList<>();
+            config(release)
+                    .path("scrape_configs")
+                    .forEach(job -> jobs.add(job.path("job_name").asText()));
+            assertThat(jobs).as("the release's own pods only").containsExactly("ha-monitoring", "kube-state-metrics");
         }
     }
 }

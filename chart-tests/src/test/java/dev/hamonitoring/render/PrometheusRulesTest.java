@@ -166,7 +166,12 @@ class PrometheusRulesTest {
             assertThat(ownJob("up{job=\"kubernetes-pods\"}"))
                     .as("a job of the chart that no shipped rule reads")
                     .isTrue();
-            assertThat(ownJob("up{job=\"node-exporter\"}")).isFalse();
+            assertThat(ownJob("up{job=\"node-exporter\"}"))
+                    .as("the chart's node-exporter job")
+                    .isTrue();
+            assertThat(ownJob("up{job=\"node\"}"))
+                    .as("another installation's node-exporter job")
+                    .isFalse();
         }
     }
 
@@ -187,7 +192,9 @@ class PrometheusRulesTest {
                             "ha-monitoring-redis",
                             "ha-monitoring-grafana",
                             "ha-monitoring-loki",
-                            "ha-monitoring-kubernetes");
+                            "ha-monitoring-kubernetes",
+                            "ha-monitoring-nodes",
+                            "ha-monitoring-workloads");
             assertThat(ChartRules.rulesFile(Releases.overlay("dev"))).isEqualTo(prod);
             assertThat(ChartRules.rulesFile(Releases.overlay("staging"))).isEqualTo(prod);
         }
@@ -238,10 +245,10 @@ class PrometheusRulesTest {
         }
     }
 
-    /** The chart's own job, or one of the cluster jobs it renders with scrapeCluster. */
+    /** The chart's own job, its exporters' jobs, or one of the cluster jobs it renders with scrapeCluster. */
     static boolean ownJob(String selector) {
         return selector.matches(
-                ".*job=\"(ha-monitoring|kubernetes-(apiservers|nodes|cadvisor|service-endpoints|pods))\".*");
+                ".*job=\"(ha-monitoring|kube-state-metrics|node-exporter|kubernetes-(apiservers|nodes|cadvisor|service-endpoints|pods))\".*");
     }
 
     static List<JsonNode> alertRules(String rulesYaml) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.nio.file.Path;
@@ -84,10 +85,11 @@ final class Releases {
                         + spec.getContainers().stream().map(Container::getName).toList()));
     }
 
-    /** Every StatefulSet and Deployment of a render. */
+    /** Every StatefulSet, Deployment and DaemonSet (node-exporter) of a render. */
     static List<HasMetadata> workloads(RenderedRelease release) {
         List<HasMetadata> workloads = new ArrayList<>(release.all(StatefulSet.class));
         workloads.addAll(release.all(Deployment.class));
+        workloads.addAll(release.all(DaemonSet.class));
         return workloads;
     }
 }

@@ -580,7 +580,7 @@ class FailingCasesTest {
             HaReport report = brokenByValues(NetworkPoliciesCheck.ID, "network-policies--dns-selector-wrong.yaml");
             assertThat(report.findings())
                     .filteredOn(f -> f.severity() == Severity.ERROR)
-                    .hasSize(9)
+                    .hasSize(10)
                     .noneSatisfy(f -> assertThat(f.message()).startsWith("prometheus"))
                     .anySatisfy(f -> {
                         assertThat(f.object()).isEqualTo("NetworkPolicy/monitoring-thanos-query-net");

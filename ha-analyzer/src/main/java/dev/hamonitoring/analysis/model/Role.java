@@ -28,6 +28,8 @@ public enum Role {
     LOKI_READ("Loki read"),
     LOKI_BACKEND("Loki backend"),
     LOKI_OTHER("Loki"),
+    KUBE_STATE_METRICS("kube-state-metrics"),
+    NODE_EXPORTER("node-exporter"),
     OTHER("other");
 
     private final String title;
@@ -93,6 +95,12 @@ public enum Role {
         }
         if (is(repository, "cloudnative-pg/postgresql")) {
             return POSTGRESQL;
+        }
+        if (is(repository, "kube-state-metrics/kube-state-metrics")) {
+            return KUBE_STATE_METRICS;
+        }
+        if (is(repository, "prometheus/node-exporter")) {
+            return NODE_EXPORTER;
         }
         return OTHER;
     }

@@ -13,7 +13,7 @@ import java.util.List;
  * Thanos Query's endpoints, the query frontend's downstream URL, Grafana's database, cache, Live
  * engine, gossip and data sources, Prometheus' Alertmanagers and scrape jobs, Alertmanager gossip,
  * HAProxy backends, Redis replication and Sentinel, Loki's memberlist ring and gRPC, CloudNativePG
- * replication; plus the external peers each workload needs. Each program's edges live in its own
+ * replication, kube-state-metrics' API server; plus the external peers each workload needs. Each program's edges live in its own
  * class ({@code ThanosEdges}, {@code PrometheusEdges}, ...).
  */
 public final class CommunicationGraph {
@@ -44,6 +44,11 @@ public final class CommunicationGraph {
                     case HAPROXY -> HaproxyEdges.haproxy(g, w);
                     case REDIS, REDIS_SENTINEL -> RedisEdges.redis(g, w, c);
                     case LOKI_WRITE, LOKI_READ, LOKI_BACKEND, LOKI_OTHER -> LokiEdges.loki(g, w, c);
+                    case KUBE_STATE_METRICS ->
+                        g.external(
+                                w,
+                                ExternalNeed.Kind.KUBE_API,
+                                "kube-state-metrics lists and watches the objects it exports");
                     default -> {
                         // Nothing known to derive.
                     }

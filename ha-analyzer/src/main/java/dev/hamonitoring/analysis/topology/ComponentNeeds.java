@@ -32,6 +32,12 @@ public record ComponentNeeds(int running, String why) {
                 return new ComponentNeeds(
                         0, "not required for serving: compaction, downsampling and retention wait until it is back");
             }
+            case KUBE_STATE_METRICS -> {
+                return new ComponentNeeds(
+                        0,
+                        "a singleton by design (a second replica would duplicate every kube_* series): the cluster"
+                                + " rules see no object changes until the Deployment controller replaces the pod");
+            }
             case REDIS, REDIS_SENTINEL -> {
                 if (w.has(Role.REDIS_SENTINEL)) {
                     int quorum = sentinelQuorum(w);
