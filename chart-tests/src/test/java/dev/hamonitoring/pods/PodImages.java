@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  *   <li>The chart's own images, tagged with exactly the references the chart renders, so it
  *       installs unmodified with {@code IfNotPresent}: Prometheus, Alertmanager and Thanos from the
  *       binaries {@code ci/build-binaries.sh} builds (laid out like the upstream images: binary in
- *       {@code /bin}, working directory, user 65534), Redis, HAProxy and curl from Debian's
+ *       {@code /bin}, working directory, user 65534), node_exporter and kube-state-metrics likewise,
+ *       Redis, HAProxy and curl from Debian's
  *       packages (their versions differ from the tags: {@link #debianPackages()}).
  *   <li>The cluster's own: the pod sandbox ({@code pause}), CoreDNS, and an S3 bucket for Thanos.
  * </ul>
@@ -90,6 +91,20 @@ final class PodImages {
                         List.of("thanos"),
                         List.of(),
                         List.of("USER " + NOBODY, "ENTRYPOINT [\"/bin/thanos\"]")));
+        recipes.put(
+                "prometheus/node-exporter",
+                new Recipe(
+                        "node-exporter",
+                        List.of("node_exporter"),
+                        List.of(),
+                        List.of("USER " + NOBODY, "ENTRYPOINT [\"/bin/node_exporter\"]")));
+        recipes.put(
+                "kube-state-metrics/kube-state-metrics",
+                new Recipe(
+                        "kube-state-metrics",
+                        List.of("kube-state-metrics"),
+                        List.of(),
+                        List.of("USER " + NOBODY, "ENTRYPOINT [\"/bin/kube-state-metrics\"]")));
         // Debian's packages; users as in the upstream images.
         recipes.put(
                 "library/redis",

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -120,6 +121,32 @@ class RealPodsIT {
         void everyPodReady() {
             List<Pod> pods = stack.releasePods();
             assertThat(pods).hasSize(stack.expectedPods()).allMatch(RealStack::ready);
+        }
+
+        @Test
+        @DisplayName("node-exporter runs Ready on every node, in its own namespace that allows its host access")
+        void nodeExporterOnEveryNode() {
+            DaemonSet rendered = stack.release().all(DaemonSet.class).get(0);
+            String namespace = rendered.getMetadata().getNamespace();
+            assertThat(namespace).isNotEqualTo(NS);
+            assertThat(client.namespaces()
+                            .withName(namespace)
+                            .get()
+                            .getMetadata()
+                            .getLabels())
+                    .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
+            await("node-exporter Ready on every node")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> {
+                        DaemonSet live = client.apps()
+                                .daemonSets()
+                                .inNamespace(namespace)
+                                .withName(rendered.getMetadata().getName())
+                                .get();
+                        assertThat(live.getStatus().getNumberReady())
+                                .isEqualTo(stack.cluster().nodeNames().size());
+                    });
         }
 
         @Test
