@@ -29,10 +29,10 @@ bin_root="$cache_root/bin"
 
 # Build order: the monitoring group first, then the control plane, then what
 # only the real-pod layer runs (cluster add-ons and the pod sandbox).
-components=(prometheus alertmanager thanos node-exporter kube-state-metrics etcd kwok kubernetes coredns kube-router pause gofakes3)
+components=(prometheus alertmanager thanos node-exporter kube-state-metrics etcd kwok kubernetes coredns kube-router pause gofakes3 alert-receiver)
 group_monitoring=(prometheus alertmanager thanos node-exporter kube-state-metrics)
 group_control_plane=(etcd kwok kubernetes)
-group_nodes=(coredns kube-router pause gofakes3)
+group_nodes=(coredns kube-router pause gofakes3 alert-receiver)
 
 die() { echo "build-binaries: $*" >&2; exit 1; }
 
@@ -56,6 +56,7 @@ binaries_of() {
     coredns) echo coredns ;;
     kube-router) echo kube-router ;;
     pause) echo pause ;;
+    alert-receiver) echo alert-receiver ;;
     gofakes3) echo gofakes3 ;;
     *) die "unknown component '$1' (known: ${components[*]})" ;;
   esac
@@ -74,7 +75,7 @@ recipe_of() {
     declare -f "build_$1" prom_ldflags go_bin
     binaries_of "$1"
     if [[ -d "$wrappers/$1" ]]; then cat "$wrappers/$1/go.mod" "$wrappers/$1/go.sum"; fi
-    # A component built from the project's own source (pause) also hashes it.
+    # A component built from the project's own source (pause, alert-receiver) also hashes it.
     if [[ -f "$wrappers/$1/main.go" ]]; then cat "$wrappers/$1/main.go"; fi
   } | sha256sum | cut -c1-16
 }
@@ -225,6 +226,11 @@ build_kube-router() {
 build_pause() {
   # The pod sandbox process, from the project's own source (ci/binaries/pause).
   go_bin pause . "$wrappers/pause" -ldflags "-s -w"
+}
+
+build_alert-receiver() {
+  # The real-pod layer's Alertmanager webhook target, from the project's own source (ci/binaries/alert-receiver).
+  go_bin alert-receiver . "$wrappers/alert-receiver" -ldflags "-s -w"
 }
 
 build_gofakes3() {

@@ -7,6 +7,10 @@
 #
 # Environment: NODES (node names, space separated), SERVICE_CIDR, CLUSTER_CIDR,
 # API_SERVER_NAME (this container's name, a name in its serving certificate).
+#
+# Node loss is noticed faster than Kubernetes' defaults, so the node-loss tests
+# fit a CI run: NotReady after 20 s (default 50 s), pods evicted from an
+# unreachable node 30 s later (default 300 s). Nothing else changes.
 set -euo pipefail
 export PATH="/opt/kubernetes/bin:/opt/etcd/bin:$PATH"
 pki=/pki
@@ -63,7 +67,8 @@ kube-apiserver --etcd-servers=http://127.0.0.1:2379 --bind-address=0.0.0.0 --sec
   --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
   --service-account-issuer=https://kubernetes.default.svc.cluster.local \
   --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction \
-  --allow-privileged=true --profiling=false >"$log/kube-apiserver.log" 2>&1 &
+  --allow-privileged=true --default-not-ready-toleration-seconds=30 --default-unreachable-toleration-seconds=30 \
+  --profiling=false >"$log/kube-apiserver.log" 2>&1 &
 
 until kubectl --kubeconfig="$pki/admin.kubeconfig" get --raw /readyz >/dev/null 2>&1; do sleep 0.5; done
 

@@ -11,10 +11,11 @@ master=$(current_master)
 # A master that restarts before the sentinels notice (crash, OOM kill) would come back empty or
 # stale, and its replicas would then drop their good copy to resync from it. Stay down until the
 # sentinels promote one of those replicas and follow it; start as master only if none is.
+# The wait covers one election nobody won: Sentinel starts the next 2 x failover-timeout later.
 if [ "$master" = "$SELF_HOST" ] && [ "$(healthy_replicas)" -gt 0 ]; then
   log "sentinels still see this pod as master and have healthy replicas: waiting for a failover"
   waited=0
-  limit=$((SENTINEL_DOWN_AFTER_MS * 2 / 1000 + 10))
+  limit=$(((SENTINEL_DOWN_AFTER_MS + 2 * SENTINEL_FAILOVER_TIMEOUT_MS) / 1000 + 10))
   while [ "$master" = "$SELF_HOST" ] && [ "$waited" -lt "$limit" ]; do
     sleep 1
     waited=$((waited + 1))

@@ -62,6 +62,16 @@ public final class ReleaseFixtures {
                         ProjectVersion.buildTimestamp()));
     }
 
+    /** A chart repository in {@code directory} holding the previous release's package and this build's: an upgrade's source. */
+    public static ChartRepository repositoryWithPrevious(Path directory) {
+        return ChartRepository.build(
+                ProjectPaths.umbrellaChart(),
+                directory,
+                ProjectVersion.version(),
+                ProjectVersion.buildTimestamp(),
+                List.of(previousPackageFile()));
+    }
+
     /** This build's chart package. */
     static ChartArchive currentPackage() {
         return cached("current-package", () -> repository().archive());

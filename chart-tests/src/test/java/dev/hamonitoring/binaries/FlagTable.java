@@ -100,6 +100,7 @@ public final class FlagTable {
                         Map.entry("--endpoint", Placement.ENDPOINT),
                         Map.entry("--query.replica-label", Placement.KEEP),
                         Map.entry("--query.auto-downsampling", Placement.SWITCH),
+                        Map.entry("--store.sd-dns-interval", Placement.KEEP),
                         Map.entry("--query.partial-response", Placement.SWITCH),
                         Map.entry("--no-query.partial-response", Placement.SWITCH),
                         Map.entry("--query.timeout", Placement.KEEP),

@@ -9,7 +9,6 @@ import dev.hamonitoring.release.ProjectVersion;
 import dev.hamonitoring.release.ReleaseFixtures;
 import dev.hamonitoring.release.ServedRepository;
 import dev.hamonitoring.render.ChartArchive;
-import dev.hamonitoring.render.ProjectPaths;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -76,12 +75,7 @@ class PreviousReleaseUpgradeIT {
     static void setUp(@TempDir Path temp) {
         Path previousPackage = ReleaseFixtures.previousPackageFile();
         previous = ChartArchive.read(previousPackage);
-        ChartRepository repository = ChartRepository.build(
-                ProjectPaths.umbrellaChart(),
-                temp.resolve("repository"),
-                ProjectVersion.version(),
-                ProjectVersion.buildTimestamp(),
-                List.of(previousPackage));
+        ChartRepository repository = ReleaseFixtures.repositoryWithPrevious(temp.resolve("repository"));
         served = ServedRepository.serve(repository.directory());
 
         previousValues = List.of(

@@ -4,33 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hamonitoring.cluster.Eviction;
 import dev.hamonitoring.cluster.ReleaseNamespace;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestClassOrder;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,19 +44,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealClusterExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestClassOrder(ClassOrderer.OrderAnnotation.class)
 @DisplayName("The prod overlay on real pods, while its parts die")
 class DisruptionsIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NS = RealPodsProfile.NAMESPACE;
-    private static final String CLIENT = "query-client";
     private static final String PROMETHEUS = RealPodsProfile.RELEASE + "-prometheus";
     private static final String ALERTMANAGER = RealPodsProfile.RELEASE + "-alertmanager";
-    private static final int SCRAPE_INTERVAL_SECONDS = 30;
 
-    private RealCluster cluster;
+    private PodCluster cluster;
     private RealStack stack;
     private KubernetesClient client;
+    private QueryClient queries;
 
     @BeforeAll
     void install() {
@@ -64,33 +64,18 @@ class DisruptionsIT {
         client = cluster.client();
         stack = RealStack.install(cluster);
         stack.awaitReady(Duration.ofMinutes(6));
-        Deployment grafana = stack.release().one(Deployment.class, stack.grafanaDeployment());
-        client.pods()
-                .inNamespace(NS)
-                .resource(RealStack.probePod(
-                        CLIENT, grafana.getSpec().getTemplate().getMetadata().getLabels()))
-                .create();
-        await(CLIENT + " Running")
-                .atMost(Duration.ofMinutes(2))
-                .until(() -> RealStack.ready(
-                        client.pods().inNamespace(NS).withName(CLIENT).get()));
-        // Both replicas' series of every Alertmanager target, so each query has something to deduplicate.
-        await("three deduplicated Alertmanager series through the frontend")
-                .atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofSeconds(5))
-                .until(() -> new QueryLoad(4).run().good() == 4);
+        queries = QueryClient.start(stack);
     }
 
     @AfterAll
     void uninstall() {
         if (stack != null) {
-            stack.helm().uninstallIfPresent();
-            ReleaseNamespace.delete(client, NS);
-            cluster.recycleReleasedVolumes();
+            stack.uninstall();
         }
     }
 
     @Nested
+    @Order(1)
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     @DisplayName("losing a Prometheus replica under query load")
     class PrometheusLoss {
@@ -99,8 +84,8 @@ class DisruptionsIT {
         @Order(1)
         @DisplayName("fails no query while one replica is deleted and the other's process is killed")
         void noFailedQuery() {
-            QueryLoad load = new QueryLoad(300);
-            CompletableFuture<QueryLoad.Outcome> running = CompletableFuture.supplyAsync(load::run);
+            long loadStart = System.currentTimeMillis();
+            CompletableFuture<QueryClient.Outcome> running = CompletableFuture.supplyAsync(() -> queries.run(300));
             Pod first = pod(PROMETHEUS + "-0");
             client.pods().inNamespace(NS).resource(first).delete();
             long t0 = System.nanoTime();
@@ -114,6 +99,7 @@ class DisruptionsIT {
                     first.getMetadata().getName(), replaced, (System.nanoTime() - t0) / 1e9);
             Pod second = pod(PROMETHEUS + "-1");
             int restarts = restarts(second, "prometheus");
+            long killedAt = System.currentTimeMillis();
             killContainer(second, "prometheus");
             await(second.getMetadata().getName() + " restarted and Ready")
                     .atMost(Duration.ofMinutes(3))
@@ -122,11 +108,17 @@ class DisruptionsIT {
                         Pod now = pod(second.getMetadata().getName());
                         return restarts(now, "prometheus") > restarts && RealStack.ready(now);
                     });
-            QueryLoad.Outcome outcome = running.join();
-            System.out.printf("[pods] Prometheus loss under load: %s%n", outcome);
+            QueryClient.Outcome outcome = running.join();
+            System.out.printf(
+                    "[pods] Prometheus loss under load: %s; kill at %.1f s, failed queries at %s (s after the deletion)%n",
+                    outcome,
+                    (killedAt - loadStart) / 1e3,
+                    outcome.failureTimes().stream()
+                            .map(at -> String.format("%.1f", (at - loadStart) / 1e3))
+                            .toList());
             assertThat(outcome.total()).isGreaterThanOrEqualTo(300);
             assertThat(outcome.failures()).as("failed or partial queries").isEmpty();
-            assertThat(outcome.largestGapSeconds()).isLessThanOrEqualTo(2 * SCRAPE_INTERVAL_SECONDS);
+            assertThat(outcome.largestGapSeconds()).isLessThanOrEqualTo(2 * QueryClient.SCRAPE_INTERVAL_SECONDS);
         }
 
         @Test
@@ -144,7 +136,7 @@ class DisruptionsIT {
                                 .list()
                                 .getItems()
                                 .isEmpty());
-                QueryLoad.Outcome outcome = new QueryLoad(20).run();
+                QueryClient.Outcome outcome = queries.run(20);
                 System.out.printf("[pods] both Prometheus replicas down: %s%n", outcome);
                 assertThat(outcome.good()).isZero();
             } finally {
@@ -159,6 +151,188 @@ class DisruptionsIT {
     }
 
     @Nested
+    @Order(2)
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @DisplayName("losing the Redis master while clients write")
+    class RedisMasterLoss {
+
+        private static final Duration WRITING = Duration.ofSeconds(45);
+        /** Redis documents that writes a master acknowledged shortly before it died may be lost: its replicas had not received them. */
+        private static final long ASYNC_WINDOW_MILLIS = 1000;
+        /** Sentinel's event for an election this sentinel did not win (two voted for themselves). */
+        private static final String ELECTION_LOST = "-failover-abort-not-elected";
+
+        private String oldMaster;
+        private String newMaster;
+        private long killStartedAt;
+        /** When both of the master's processes are gone for sure. */
+        private long killedAt;
+
+        private RedisWriter throughProxy;
+        private RedisWriter.Writes proxied;
+        private RedisWriter.Writes direct;
+        private double promotedAfter;
+        /** Elections the surviving sentinels gave up between the kill and the promotion. */
+        private long electionsLost;
+        /** The release's redis.sentinel.failoverTimeout: after an election nobody won, the next one comes twice this later. */
+        private long failoverTimeoutMillis;
+
+        /** Two writers at once: Grafana's way (the HAProxy Service), and one bound to the master pod's own name. */
+        @BeforeAll
+        void killTheMasterUnderWrites() {
+            failoverTimeoutMillis = failoverTimeoutMillis();
+            oldMaster = redisMaster();
+            String replica = redisPods().stream()
+                    .filter(p -> !p.equals(oldMaster))
+                    .findFirst()
+                    .orElseThrow();
+            String password = ReleaseNamespace.OVERLAY_SECRETS.get("redis-auth").get("redis-password");
+            throughProxy = RedisWriter.from(
+                    client, QueryClient.POD, null, RealPodsProfile.RELEASE + "-redis", "writes-proxied", password);
+            // The negative twin: a client that keeps the address of the master it started with.
+            RedisWriter bound = RedisWriter.from(
+                    client,
+                    replica,
+                    "redis",
+                    oldMaster + "." + RealPodsProfile.RELEASE + "-redis-headless." + NS + ".svc.cluster.local",
+                    "writes-direct",
+                    password);
+            CompletableFuture<RedisWriter.Writes> proxiedRun =
+                    CompletableFuture.supplyAsync(() -> throughProxy.run(WRITING));
+            CompletableFuture<RedisWriter.Writes> directRun = CompletableFuture.supplyAsync(() -> bound.run(WRITING));
+            await("both writers writing")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> throughProxy.length() >= 30 && bound.length() >= 30);
+            Pod master = pod(oldMaster);
+            List<String> survivors =
+                    redisPods().stream().filter(p -> !p.equals(oldMaster)).toList();
+            long lostBefore = electionsLost(survivors);
+            killStartedAt = System.currentTimeMillis();
+            long t0 = System.nanoTime();
+            killContainer(master, "redis");
+            killContainer(master, "sentinel");
+            killedAt = System.currentTimeMillis();
+            // Room for two elections nobody won, each followed by Sentinel's wait of 2 x failoverTimeout.
+            try {
+                await("a replica promoted")
+                        .atMost(Duration.ofMillis(4 * failoverTimeoutMillis).plusMinutes(1))
+                        .pollInterval(Duration.ofMillis(500))
+                        .ignoreExceptions()
+                        .until(() -> {
+                            String now = redisMaster();
+                            return !now.equals(oldMaster);
+                        });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("no replica promoted; the sentinels' logs:\n" + sentinelLogs(), e);
+            }
+            promotedAfter = (System.nanoTime() - t0) / 1e9;
+            electionsLost = electionsLost(survivors) - lostBefore;
+            newMaster = redisMaster();
+            proxied = proxiedRun.join();
+            direct = directRun.join();
+            stack.awaitReady(Duration.ofMinutes(3));
+        }
+
+        @Test
+        @DisplayName(
+                "through HAProxy: writes stop for at most 10 s (plus Sentinel's 2 x failoverTimeout for each election nobody won), and only writes acknowledged in the last second before the kill may be lost")
+        void haproxyFollowsTheNewMaster() {
+            Set<Integer> held = throughProxy.held();
+            Set<Integer> lost = proxied.lost(held);
+            Set<Integer> lostOutsideWindow = lost.stream()
+                    .filter(i -> proxied.sentAt(i) < killStartedAt - ASYNC_WINDOW_MILLIS)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            System.out.printf(
+                    "[pods] Redis master %s killed: %s promoted after %.1f s (%d elections nobody won); through HAProxy %d writes, %d acknowledged, largest gap %.1f s, %d acknowledged writes lost (%d sent more than %d ms before the kill)%n",
+                    oldMaster,
+                    newMaster,
+                    promotedAfter,
+                    electionsLost,
+                    proxied.startedAt().size(),
+                    proxied.acknowledged().size(),
+                    proxied.largestGapMillis() / 1e3,
+                    lost.size(),
+                    lostOutsideWindow.size(),
+                    ASYNC_WINDOW_MILLIS);
+            assertThat(newMaster).isNotEqualTo(oldMaster);
+            assertThat(proxied.acknowledged()).hasSizeGreaterThan(100);
+            assertThat(proxied.largestGapMillis())
+                    .as("longest time without an acknowledged write, with %d elections nobody won", electionsLost)
+                    .isLessThanOrEqualTo(10_000 + electionsLost * 2 * failoverTimeoutMillis);
+            assertThat(lostOutsideWindow)
+                    .as("acknowledged writes lost from before the replication window")
+                    .isEmpty();
+        }
+
+        @Test
+        @DisplayName(
+                "is what keeps them going: a client bound to the old master's address stays cut off for the rest of the run")
+        void boundToTheOldMaster() {
+            long after =
+                    direct.acknowledgedAt().stream().filter(at -> at > killedAt).count();
+            System.out.printf(
+                    "[pods] writer bound to %s: %d acknowledged after the kill, largest gap %.1f s%n",
+                    oldMaster, after, direct.largestGapMillis() / 1e3);
+            assertThat(direct.acknowledgedAt()).as("it wrote before the kill").anyMatch(at -> at < killedAt);
+            assertThat(after).as("writes acknowledged by the demoted master").isZero();
+            assertThat(direct.largestGapMillis()).isGreaterThan(10_000);
+        }
+
+        /** The sentinel failover timeout the installed release runs with (its sentinel containers' env). */
+        private long failoverTimeoutMillis() {
+            return client
+                    .apps()
+                    .statefulSets()
+                    .inNamespace(NS)
+                    .withName(RealPodsProfile.RELEASE + "-redis")
+                    .get()
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .stream()
+                    .filter(c -> c.getName().equals("sentinel"))
+                    .flatMap(c -> c.getEnv().stream())
+                    .filter(e -> e.getName().equals("SENTINEL_FAILOVER_TIMEOUT_MS"))
+                    .mapToLong(e -> Long.parseLong(e.getValue()))
+                    .findFirst()
+                    .orElseThrow();
+        }
+
+        /** How often the sentinels of these pods gave up an election (counted in their current logs). */
+        private long electionsLost(List<String> pods) {
+            return pods.stream()
+                    .mapToLong(p -> sentinelLog(p)
+                            .lines()
+                            .filter(line -> line.contains(ELECTION_LOST))
+                            .count())
+                    .sum();
+        }
+
+        private String sentinelLog(String pod) {
+            return client.pods()
+                    .inNamespace(NS)
+                    .withName(pod)
+                    .inContainer("sentinel")
+                    .getLog();
+        }
+
+        /** The last lines of every sentinel's log, for a failure message. */
+        private String sentinelLogs() {
+            StringBuilder logs = new StringBuilder();
+            for (String pod : redisPods()) {
+                List<String> lines = sentinelLog(pod).lines().toList();
+                logs.append("--- ").append(pod).append('\n');
+                lines.subList(Math.max(0, lines.size() - 40), lines.size())
+                        .forEach(line -> logs.append(line).append('\n'));
+            }
+            return logs.toString();
+        }
+    }
+
+    @Nested
+    @Order(3)
     @DisplayName("the Eviction API")
     class Evictions {
 
@@ -187,40 +361,29 @@ class DisruptionsIT {
     }
 
     @Nested
+    @Order(4)
     @DisplayName("kubectl drain")
     class Drain {
 
         @Test
-        @DisplayName("of the busiest node completes, never takes a budget below its minimum, and fails no query")
+        @DisplayName(
+                "of the busiest node (other than the query client's) completes, never takes a budget below its minimum, and fails no query")
         void drainKeepsBudgetsAndQueries() {
             String node = busiestNode();
             BudgetSampler budgets = new BudgetSampler().start();
-            CompletableFuture<QueryLoad.Outcome> load = CompletableFuture.supplyAsync(new QueryLoad(150)::run);
+            CompletableFuture<QueryClient.Outcome> load = CompletableFuture.supplyAsync(() -> queries.run(150));
             long t0 = System.nanoTime();
             String out;
             try {
-                out = cluster.exec(
-                        "control-plane",
-                        "/opt/kubernetes/bin/kubectl",
-                        "--kubeconfig=/pki/admin.kubeconfig",
-                        "drain",
-                        node,
-                        "--ignore-daemonsets",
-                        "--delete-emptydir-data",
-                        "--timeout=300s");
+                out = cluster.kubectl("drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=300s");
             } finally {
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                QueryLoad.Outcome outcome = load.join();
+                QueryClient.Outcome outcome = load.join();
                 budgets.stop();
                 System.out.printf(
                         "[pods] drain of %s: %.0f s; smallest margin above each budget's minimum %s (%d samples); queries: %s%n",
                         node, seconds, budgets.margins(), budgets.samples(), outcome);
-                cluster.exec(
-                        "control-plane",
-                        "/opt/kubernetes/bin/kubectl",
-                        "--kubeconfig=/pki/admin.kubeconfig",
-                        "uncordon",
-                        node);
+                cluster.kubectl("uncordon", node);
                 stack.awaitReady(Duration.ofMinutes(5));
                 assertThat(outcome.failures())
                         .as("failed or partial queries during the drain")
@@ -233,8 +396,11 @@ class DisruptionsIT {
                     .isGreaterThanOrEqualTo(0);
         }
 
+        /** The query client is the measuring instrument, not part of the release: its node is left alone. */
         private String busiestNode() {
+            String clientNode = queries.node();
             Map<String, Long> perNode = stack.releasePods().stream()
+                    .filter(p -> !p.getSpec().getNodeName().equals(clientNode))
                     .collect(
                             Collectors.groupingBy(p -> p.getSpec().getNodeName(), TreeMap::new, Collectors.counting()));
             return perNode.entrySet().stream()
@@ -302,15 +468,19 @@ class DisruptionsIT {
         }
     }
 
-    /** Waits until every Thanos Query pod reports this many sidecars answering its health checks. */
+    /**
+     * Waits until every Thanos Query pod reports this many sidecars answering its health checks and
+     * answers the client's query from each replica alone (no deduplication): a healthy entry in
+     * Query's store list alone did not keep the client's answers complete.
+     */
     private void awaitQueriesSeeSidecars(int sidecars) {
-        await("every Thanos Query sees " + sidecars + " healthy sidecars")
+        await("every Thanos Query sees " + sidecars + " healthy sidecars and answers from each replica")
                 .atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions()
                 .until(() -> stack.releasePods().stream()
                         .filter(p -> RealPods.owner(p).equals(RealPodsProfile.RELEASE + "-thanos-query"))
-                        .allMatch(q -> healthySidecars(q) == sidecars));
+                        .allMatch(q -> healthySidecars(q) == sidecars && replicasAnswering(q) == sidecars));
     }
 
     private int healthySidecars(Pod query) {
@@ -320,7 +490,7 @@ class DisruptionsIT {
                 query.getMetadata().getName(),
                 List.of("curl", "-fsS", "http://127.0.0.1:10902/api/v1/stores"));
         int healthy = 0;
-        JsonNode answer = QueryLoad.parse(stores.stdout());
+        JsonNode answer = QueryClient.parse(stores.stdout());
         if (answer == null) {
             return -1;
         }
@@ -331,6 +501,54 @@ class DisruptionsIT {
             }
         }
         return healthy;
+    }
+
+    /** How many Prometheus replicas this Query pod has every Alertmanager's current {@code up} sample from. */
+    private int replicasAnswering(Pod query) {
+        PodExec.Result answer = PodExec.run(
+                client,
+                NS,
+                query.getMetadata().getName(),
+                List.of(
+                        "curl",
+                        "-fsS",
+                        "--get",
+                        "http://127.0.0.1:10902/api/v1/query",
+                        "--data-urlencode",
+                        "query=count by (prometheus_replica) (" + QueryClient.ALERTMANAGER_UP + ") == "
+                                + QueryClient.ALERTMANAGERS,
+                        "--data-urlencode",
+                        "dedup=false"));
+        JsonNode json = QueryClient.parse(answer.stdout());
+        return json == null ? -1 : json.path("data").path("result").size();
+    }
+
+    /** The release's Redis pods, by name. */
+    private List<String> redisPods() {
+        return stack.releasePods().stream()
+                .filter(p -> "redis".equals(p.getMetadata().getLabels().get("app.kubernetes.io/name")))
+                .map(p -> p.getMetadata().getName())
+                .sorted()
+                .toList();
+    }
+
+    /** The one Redis pod that reports itself master (its role, asked in its own container). */
+    private String redisMaster() {
+        List<String> masters = redisPods().stream()
+                .filter(p -> PodExec.run(
+                                client,
+                                NS,
+                                p,
+                                "redis",
+                                List.of("sh", "-c", "timeout 2 redis-cli --no-auth-warning INFO replication"),
+                                Duration.ofSeconds(10))
+                        .stdout()
+                        .contains("role:master"))
+                .toList();
+        if (masters.size() != 1) {
+            throw new IllegalStateException("Redis masters: " + masters);
+        }
+        return masters.get(0);
     }
 
     private Pod pod(String name) {
@@ -367,104 +585,6 @@ class DisruptionsIT {
     /** SIGKILL to a container's process through its node's containerd: no graceful stop, no preStop. */
     private void killContainer(Pod pod, String container) {
         String id = status(pod, container).getContainerID().replaceFirst("^containerd://", "");
-        cluster.exec(pod.getSpec().getNodeName(), "ctr", "-n", "k8s.io", "task", "kill", "-s", "SIGKILL", id);
-    }
-
-    /**
-     * Alternating instant and range queries (the last 5 minutes, one step per scrape interval) for
-     * the Alertmanager targets' {@code up}, deduplicated, from the client pod through the query
-     * frontend; one line per query: kind, body, HTTP status.
-     */
-    private final class QueryLoad {
-        private final int queries;
-
-        QueryLoad(int queries) {
-            this.queries = queries;
-        }
-
-        /** What the queries returned: a failure is a non-200, a non-success status or not all three series. */
-        record Outcome(int total, int good, int warned, List<String> failures, long largestGapSeconds, double seconds) {
-            @Override
-            public String toString() {
-                return total + " queries in " + String.format("%.0f s", seconds) + ", " + failures.size()
-                        + " failed or incomplete, " + warned
-                        + " complete with a partial-response warning, largest gap in a range result "
-                        + largestGapSeconds + " s"
-                        + (failures.isEmpty()
-                                ? ""
-                                : ", first failures " + failures.subList(0, Math.min(3, failures.size())));
-            }
-        }
-
-        Outcome run() {
-            String frontend = "http://" + RealPodsProfile.RELEASE + "-thanos-query-frontend:10902";
-            // One series per Alertmanager pod, whatever address it had: an evicted or moved pod
-            // changes its instance label, not its name.
-            String selector = "max by (pod) (up{job=\"ha-monitoring\",component=\"alertmanager\"})";
-            String script = "i=0; while [ $i -lt " + queries + " ]; do now=$(date +%s); "
-                    + "if [ $((i % 2)) -eq 0 ]; then echo \"instant $(curl -sS -m 10 -w ' %{http_code}' --get "
-                    + frontend + "/api/v1/query --data-urlencode 'query=" + selector
-                    + "' --data-urlencode dedup=true 2>&1)\"; "
-                    + "else echo \"range $(curl -sS -m 10 -w ' %{http_code}' --get " + frontend
-                    + "/api/v1/query_range --data-urlencode 'query=" + selector
-                    + "' --data-urlencode dedup=true --data-urlencode start=$((now - 300)) --data-urlencode end=$now"
-                    + " --data-urlencode step=" + SCRAPE_INTERVAL_SECONDS + " 2>&1)\"; fi; "
-                    + "i=$((i + 1)); sleep 0.2; done";
-            long t0 = System.nanoTime();
-            PodExec.Result result =
-                    PodExec.run(client, NS, CLIENT, List.of("sh", "-c", script), Duration.ofSeconds(60 + queries));
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            List<String> failures = new ArrayList<>();
-            long largestGap = 0;
-            int total = 0;
-            int warned = 0;
-            for (String line : result.stdout().split("\n")) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                total++;
-                String kind = line.substring(0, line.indexOf(' '));
-                String code = line.substring(line.lastIndexOf(' ') + 1);
-                String body = line.substring(line.indexOf(' ') + 1, line.lastIndexOf(' '));
-                JsonNode json = parse(body);
-                JsonNode series = json == null ? null : json.path("data").path("result");
-                if (!"200".equals(code)
-                        || json == null
-                        || !"success".equals(json.path("status").asText())
-                        || series.size() != 3) {
-                    failures.add(kind + " " + code + " series=" + (series == null ? "-" : series.size()) + " "
-                            + body.substring(0, Math.min(200, body.length())));
-                    continue;
-                }
-                // Complete, but Thanos says a store did not answer (partial response, filled by the other replica).
-                if (json.has("warnings")) {
-                    warned++;
-                }
-                if ("range".equals(kind)) {
-                    for (JsonNode s : series) {
-                        largestGap = Math.max(largestGap, largestGap(s.path("values")));
-                    }
-                }
-            }
-            return new Outcome(total, total - failures.size(), warned, failures, largestGap, seconds);
-        }
-
-        private static long largestGap(JsonNode values) {
-            long gap = 0;
-            for (int i = 1; i < values.size(); i++) {
-                gap = Math.max(
-                        gap,
-                        values.get(i).get(0).asLong() - values.get(i - 1).get(0).asLong());
-            }
-            return gap;
-        }
-
-        private static JsonNode parse(String body) {
-            try {
-                return JSON.readTree(body);
-            } catch (IOException e) {
-                return null;
-            }
-        }
+        cluster.killContainerProcess(pod.getSpec().getNodeName(), id);
     }
 }

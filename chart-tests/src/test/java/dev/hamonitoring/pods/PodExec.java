@@ -1,7 +1,9 @@
 package dev.hamonitoring.pods;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.ContainerResource;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import io.fabric8.kubernetes.client.dsl.PodResource;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,14 +30,22 @@ final class PodExec {
     }
 
     static Result run(KubernetesClient client, String namespace, String pod, List<String> command, Duration atMost) {
+        return run(client, namespace, pod, null, command, atMost);
+    }
+
+    /** In one container of the pod (null: its first). */
+    static Result run(
+            KubernetesClient client,
+            String namespace,
+            String pod,
+            String container,
+            List<String> command,
+            Duration atMost) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (ExecWatch watch = client.pods()
-                .inNamespace(namespace)
-                .withName(pod)
-                .writingOutput(out)
-                .writingError(err)
-                .exec(command.toArray(String[]::new))) {
+        PodResource inPod = client.pods().inNamespace(namespace).withName(pod);
+        ContainerResource target = container == null ? inPod : inPod.inContainer(container);
+        try (ExecWatch watch = target.writingOutput(out).writingError(err).exec(command.toArray(String[]::new))) {
             int code = watch.exitCode().get(atMost.toMillis(), TimeUnit.MILLISECONDS);
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {

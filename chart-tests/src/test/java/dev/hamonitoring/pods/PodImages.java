@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  *       {@code /bin}, working directory, user 65534), node_exporter and kube-state-metrics likewise,
  *       Redis, HAProxy and curl from Debian's
  *       packages (their versions differ from the tags: {@link #debianPackages()}).
- *   <li>The cluster's own: the pod sandbox ({@code pause}), CoreDNS, and an S3 bucket for Thanos.
+ *   <li>The cluster's own: the pod sandbox ({@code pause}), CoreDNS, an S3 bucket for Thanos and a
+ *       webhook target for Alertmanager.
  * </ul>
  *
  * <p>Every workload image goes into one archive that each node's containerd imports. Docker's
@@ -51,6 +52,8 @@ final class PodImages {
     static final String COREDNS = "ha-monitoring.test/coredns:" + Binaries.version("coredns");
     /** The S3 bucket Thanos uses in this layer (gofakes3, test-only). */
     static final String OBJECT_STORE = "ha-monitoring.test/objstore:" + Binaries.version("gofakes3");
+    /** The webhook target of the Alertmanager scenario (ci/binaries/alert-receiver, test-only). */
+    static final String ALERT_RECEIVER = "ha-monitoring.test/alert-receiver:" + Binaries.version("alert-receiver");
 
     private static final String NOBODY = "65534";
 
@@ -192,6 +195,16 @@ final class PodImages {
                                 List.of("gofakes3"),
                                 List.of(),
                                 List.of("USER " + NOBODY, "ENTRYPOINT [\"/bin/gofakes3\"]"))));
+        ids.put(
+                ALERT_RECEIVER,
+                buildImage(
+                        ALERT_RECEIVER,
+                        workload,
+                        new Recipe(
+                                "alert-receiver",
+                                List.of("alert-receiver"),
+                                List.of(),
+                                List.of("USER " + NOBODY, "ENTRYPOINT [\"/bin/alert-receiver\"]"))));
         return new Built(node, archive(ids), List.copyOf(ids.keySet()), debianPackages());
     }
 

@@ -15,12 +15,10 @@ import com.github.dockerjava.api.model.Volume;
 import dev.hamonitoring.binaries.Binaries;
 import dev.hamonitoring.cluster.ClusterTopology;
 import dev.hamonitoring.cluster.LocalVolumes;
-import dev.hamonitoring.cluster.Nodes;
 import dev.hamonitoring.render.ProjectPaths;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -68,7 +66,7 @@ import org.testcontainers.containers.wait.strategy.Wait;
  * <p>{@link #close()} removes every container, volume and the network, and first copies every
  * container's component logs to {@code logDir} when asked to ({@link #keepLogs()}).
  */
-public final class RealCluster implements AutoCloseable {
+public final class RealCluster implements PodCluster {
 
     public static final String SERVICE_CIDR = "10.96.0.0/16";
     public static final String CLUSTER_CIDR = "10.244.0.0/16";
@@ -190,7 +188,7 @@ public final class RealCluster implements AutoCloseable {
             config.setRequestRetryBackoffLimit(0);
             this.client = new KubernetesClientBuilder().withConfig(config).build();
             awaitNodesReady();
-            applyAddons();
+            applyCoreDns(client);
             createVolumes(builder.volumes);
         } catch (RuntimeException | IOException e) {
             keepLogs = true;
@@ -349,7 +347,8 @@ public final class RealCluster implements AutoCloseable {
                 && conditions.stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
-    private void applyAddons() throws IOException {
+    /** CoreDNS of this project's build at {@link #CLUSTER_DNS}, answering cluster names only (no forwarder). */
+    static void applyCoreDns(KubernetesClient client) throws IOException {
         String coredns = Files.readString(scripts().resolve("coredns.yaml"))
                 .replace("ha-monitoring.test/coredns:VERSION", PodImages.COREDNS)
                 .replace("CLUSTER_DNS", CLUSTER_DNS);
@@ -374,59 +373,8 @@ public final class RealCluster implements AutoCloseable {
                 });
     }
 
-    private void createVolumes(LocalVolumes volumes) throws IOException {
-        for (String node : nodes.keySet()) {
-            for (LocalVolumes.Entry entry : volumes.perNode()) {
-                for (int i = 0; i < entry.count(); i++) {
-                    PersistentVolume pv = Nodes.volume(node, entry, i);
-                    exec(
-                            node,
-                            "mkdir",
-                            "-p",
-                            "-m",
-                            "0777",
-                            pv.getSpec().getLocal().getPath());
-                    client.persistentVolumes().resource(pv).create();
-                }
-            }
-        }
-    }
-
-    /**
-     * Makes the local volumes a deleted namespace's claims released Available again, emptied: the
-     * next release in this cluster binds them like new ones.
-     */
-    public void recycleReleasedVolumes() {
-        for (PersistentVolume pv : client.persistentVolumes().list().getItems()) {
-            if (pv.getStatus() == null || !"Released".equals(pv.getStatus().getPhase())) {
-                continue;
-            }
-            String node = pv.getMetadata().getLabels().get(ClusterTopology.HOSTNAME_LABEL);
-            String path = pv.getSpec().getLocal().getPath();
-            client.persistentVolumes().resource(pv).withGracePeriod(0).delete();
-            await("volume " + pv.getMetadata().getName() + " deleted")
-                    .atMost(Duration.ofMinutes(1))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> client.persistentVolumes()
-                                    .withName(pv.getMetadata().getName())
-                                    .get()
-                            == null);
-            exec(node, "sh", "-c", "rm -rf '" + path + "' && mkdir -p -m 0777 '" + path + "'");
-            client.persistentVolumes()
-                    .resource(Nodes.volume(
-                            node,
-                            new LocalVolumes.Entry(
-                                    pv.getSpec().getStorageClassName(),
-                                    pv.getSpec().getCapacity().get("storage"),
-                                    1),
-                            Integer.parseInt(pv.getMetadata()
-                                    .getName()
-                                    .substring(pv.getMetadata().getName().lastIndexOf('-') + 1))))
-                    .create();
-        }
-    }
-
     /** Runs a command in a node container (or the control plane: {@code "control-plane"}) and returns stdout. */
+    @Override
     public String exec(String container, String... command) {
         GenericContainer<?> target = "control-plane".equals(container) ? controlPlane : nodes.get(container);
         if (target == null) {
@@ -435,7 +383,8 @@ public final class RealCluster implements AutoCloseable {
         return run(target, container, command);
     }
 
-    private static String run(GenericContainer<?> target, String container, String... command) {
+    /** A command in a container, its stdout; fails naming the command and container on a non-zero exit. */
+    static String run(GenericContainer<?> target, String container, String... command) {
         try {
             ExecResult result = target.execInContainer(command);
             if (result.getExitCode() != 0) {
@@ -451,27 +400,65 @@ public final class RealCluster implements AutoCloseable {
         }
     }
 
+    /** The node's container stays (stopped) until {@link #close()}. */
+    @Override
+    public void kill(String node) {
+        GenericContainer<?> target = nodes.get(node);
+        if (target == null) {
+            throw new IllegalArgumentException("No node " + node + " (nodes: " + nodes.keySet() + ")");
+        }
+        powerOff(target);
+    }
+
+    /** SIGKILL to a node's container: everything in it stops at once. */
+    static void powerOff(GenericContainer<?> node) {
+        DockerClientFactory.instance()
+                .client()
+                .killContainerCmd(node.getContainerId())
+                .withSignal("SIGKILL")
+                .exec();
+    }
+
+    @Override
+    public String kubectl(String... args) {
+        String[] command = new String[args.length + 2];
+        command[0] = "/opt/kubernetes/bin/kubectl";
+        command[1] = "--kubeconfig=/pki/admin.kubeconfig";
+        System.arraycopy(args, 0, command, 2, args.length);
+        return exec("control-plane", command);
+    }
+
+    @Override
+    public void killContainerProcess(String node, String containerId) {
+        exec(node, "ctr", "-n", "k8s.io", "task", "kill", "-s", "SIGKILL", containerId);
+    }
+
+    @Override
     public KubernetesClient client() {
         return client;
     }
 
+    @Override
     public Path kubeconfig() {
         return kubeconfig;
     }
 
+    @Override
     public ClusterTopology topology() {
         return topology;
     }
 
+    @Override
     public List<String> nodeNames() {
         return List.copyOf(nodes.keySet());
     }
 
+    @Override
     public double startSeconds() {
         return startSeconds;
     }
 
-    /** Copy every container's component logs to the log directory on close (a test failed). */
+    @Override
     public void keepLogs() {
         keepLogs = true;
     }
@@ -507,6 +494,14 @@ public final class RealCluster implements AutoCloseable {
                     }
                 }
                 Files.writeString(dir.resolve("container.log"), container.getLogs());
+                // Every pod's container logs, as kubelet keeps them.
+                if (container
+                                .execInContainer("tar", "-C", "/var/log", "-cf", "/var/log/pod-logs.tar", "pods")
+                                .getExitCode()
+                        == 0) {
+                    container.copyFileFromContainer(
+                            "/var/log/pod-logs.tar", dir.resolve("pod-logs.tar").toString());
+                }
             } catch (IOException | RuntimeException e) {
                 System.out.printf("[pods] could not copy the logs of %s: %s%n", host, e);
             } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.hamonitoring.pods;
 
+import com.github.dockerjava.api.exception.NotFoundException;
 import dev.hamonitoring.cluster.ClusterTopology;
 import dev.hamonitoring.cluster.LocalVolumes;
 import dev.hamonitoring.render.PodTemplates;
@@ -10,8 +11,10 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -22,7 +25,8 @@ import org.testcontainers.DockerClientFactory;
  * the standard cluster (3 zones × 2 nodes, the prod node pool's label and taint, local volumes
  * sized for the profile's release), started by the first class that needs it and removed when the
  * run ends, with every container's component logs kept when any test failed. Other clusters
- * ({@link #startCluster}) belong to the test that starts them.
+ * ({@link #startCluster}) belong to the test that starts them. Clusters come from the selected
+ * {@link PodClusterBackend}; a backend that cannot run here skips the class, with its reason.
  */
 public final class RealClusterExtension implements BeforeAllCallback, TestWatcher {
 
@@ -32,13 +36,16 @@ public final class RealClusterExtension implements BeforeAllCallback, TestWatche
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        PodClusterBackend backend = PodClusterBackend.selected();
+        Optional<String> unavailable = backend.unavailable(RealClusterExtension::imagePresent);
+        Assumptions.assumeTrue(unavailable.isEmpty(), unavailable::get);
         context.getRoot()
                 .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(
                         Shared.class,
                         k -> {
                             RealCluster.removeLeftovers();
-                            Shared state = new Shared();
+                            Shared state = new Shared(backend);
                             shared = state;
                             return state;
                         },
@@ -54,15 +61,34 @@ public final class RealClusterExtension implements BeforeAllCallback, TestWatche
     }
 
     /** The standard cluster with the profile's release volumes; only inside a class extended with this extension. */
-    static RealCluster cluster() {
+    static PodCluster cluster() {
         return state().standard();
     }
 
     /** A cluster of its own for one test (closed by it). */
-    static RealCluster startCluster(ClusterTopology topology) {
-        return RealCluster.builder(topology, state().images(), workDir())
-                .volumes(LocalVolumes.forRelease(RealPodsProfile.render()))
-                .start();
+    static PodCluster startCluster(ClusterTopology topology) {
+        Shared state = state();
+        return state.backend.start(
+                topology, state.images(), workDir(), LocalVolumes.forRelease(RealPodsProfile.render()));
+    }
+
+    private static boolean imagePresent(String image) {
+        try {
+            DockerClientFactory.instance().client().inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Closes a test's own cluster, keeping its logs when any test of the layer failed. */
+    static void closeOwn(PodCluster cluster) {
+        if (cluster != null) {
+            if (anyFailed()) {
+                cluster.keepLogs();
+            }
+            cluster.close();
+        }
     }
 
     /** Whether any test of the layer failed so far (a test's own cluster keeps its logs then). */
@@ -101,11 +127,27 @@ public final class RealClusterExtension implements BeforeAllCallback, TestWatche
         return images;
     }
 
+    /**
+     * The chart images of the profile's release and of the previous release's (UpgradeIT installs
+     * it first): a reference only the previous version renders (its Redis tag) is the same locally
+     * made image under that name.
+     */
+    static Set<String> layerImages() {
+        Set<String> images = chartImages(RealPodsProfile.render());
+        images.addAll(chartImages(PreviousRelease.render(workDir().resolve("previous"))));
+        return images;
+    }
+
     /** Closed by JUnit at the end of the run. */
     static final class Shared implements AutoCloseable {
+        private final PodClusterBackend backend;
         private PodImages.Built images;
-        private RealCluster standard;
+        private PodCluster standard;
         private volatile boolean failed;
+
+        Shared(PodClusterBackend backend) {
+            this.backend = backend;
+        }
 
         synchronized PodImages.Built images() {
             if (images == null) {
@@ -113,7 +155,7 @@ public final class RealClusterExtension implements BeforeAllCallback, TestWatche
                 images = new PodImages(
                                 DockerClientFactory.instance().client(),
                                 workDir().resolve("images"))
-                        .build(chartImages(RealPodsProfile.render()));
+                        .build(layerImages());
                 System.out.printf(
                         "[pods] images ready in %.1f s: %s (archive %s)%n",
                         (System.nanoTime() - t0) / 1e9,
@@ -123,11 +165,13 @@ public final class RealClusterExtension implements BeforeAllCallback, TestWatche
             return images;
         }
 
-        synchronized RealCluster standard() {
+        synchronized PodCluster standard() {
             if (standard == null) {
-                standard = RealCluster.builder(ClusterTopology.standard().monitoringPool(), images(), workDir())
-                        .volumes(LocalVolumes.forRelease(RealPodsProfile.render()))
-                        .start();
+                standard = backend.start(
+                        ClusterTopology.standard().monitoringPool(),
+                        images(),
+                        workDir(),
+                        LocalVolumes.forRelease(RealPodsProfile.render()));
             }
             return standard;
         }

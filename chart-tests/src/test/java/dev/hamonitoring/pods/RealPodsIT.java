@@ -64,7 +64,7 @@ class RealPodsIT {
 
     @BeforeAll
     void install() {
-        RealCluster cluster = RealClusterExtension.cluster();
+        PodCluster cluster = RealClusterExtension.cluster();
         client = cluster.client();
         stack = RealStack.install(cluster);
         double ready = stack.awaitReady(Duration.ofMinutes(6));

@@ -47,20 +47,39 @@ final class RealPodsProfile {
 
     /** {@code pods/real-pods.yaml} in the test resources. */
     static Path valuesFile() {
-        return ProjectPaths.root().resolve("chart-tests/src/test/resources/pods/real-pods.yaml");
+        return resource("real-pods.yaml");
+    }
+
+    /** A file of {@code pods/} in the test resources, such as a scenario's own values. */
+    static Path resource(String name) {
+        return ProjectPaths.root()
+                .resolve("chart-tests/src/test/resources/pods")
+                .resolve(name);
     }
 
     /** The values files of an install: prod, then the profile. */
     static List<Path> valuesFiles() {
-        return List.of(ProjectPaths.environment("prod"), valuesFile());
+        return valuesFiles(List.of());
+    }
+
+    /** Prod, the profile, then a scenario's own values (what only that scenario needs, such as a receiver). */
+    static List<Path> valuesFiles(List<Path> scenario) {
+        List<Path> files = new ArrayList<>(List.of(ProjectPaths.environment("prod"), valuesFile()));
+        files.addAll(scenario);
+        return files;
     }
 
     /** The release as the profile renders it. */
     static RenderedRelease render() {
+        return render(List.of());
+    }
+
+    /** The release as the profile and a scenario's own values render it. */
+    static RenderedRelease render(List<Path> scenario) {
         HelmRender render = HelmRender.chart(ProjectPaths.umbrellaChart())
                 .releaseName(RELEASE)
                 .namespace(NAMESPACE);
-        for (Path file : valuesFiles()) {
+        for (Path file : valuesFiles(scenario)) {
             render = render.valuesFile(file);
         }
         return render.render();

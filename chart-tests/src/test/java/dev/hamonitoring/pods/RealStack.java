@@ -1,5 +1,6 @@
 package dev.hamonitoring.pods;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hamonitoring.cluster.HelmRelease;
@@ -7,24 +8,23 @@ import dev.hamonitoring.cluster.ReleaseNamespace;
 import dev.hamonitoring.render.ProjectPaths;
 import dev.hamonitoring.render.RenderedRelease;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The profile's release installed into a {@link RealCluster} the way a user would: the namespace
+ * The profile's release installed into a {@link PodCluster} the way a user would: the namespace
  * (Pod Security {@code restricted}) with the Secrets the overlay names, then {@code helm install}
  * with the prod overlay and the profile. Before it, the test-only S3 bucket ({@link
  * PodImages#OBJECT_STORE}) that the {@code thanos-objstore} Secret points at; after it, Grafana
@@ -35,12 +35,12 @@ final class RealStack {
     static final String OBJECT_STORE = "test-objstore";
     static final String BUCKET = "thanos";
 
-    private final RealCluster cluster;
+    private final PodCluster cluster;
     private final RenderedRelease release;
     private final HelmRelease helm;
     private final double installSeconds;
 
-    private RealStack(RealCluster cluster, RenderedRelease release, HelmRelease helm, double installSeconds) {
+    private RealStack(PodCluster cluster, RenderedRelease release, HelmRelease helm, double installSeconds) {
         this.cluster = cluster;
         this.release = release;
         this.helm = helm;
@@ -48,7 +48,29 @@ final class RealStack {
     }
 
     /** Installs the profile's release and returns once it is installed (not yet Ready: see {@link #awaitReady}). */
-    static RealStack install(RealCluster cluster) {
+    static RealStack install(PodCluster cluster) {
+        return install(cluster, List.of());
+    }
+
+    /** {@link #install(PodCluster)} with a scenario's own values files after the profile. */
+    static RealStack install(PodCluster cluster, List<Path> scenarioValues) {
+        return install(
+                cluster,
+                new HelmRelease(
+                        cluster.kubeconfig(),
+                        ProjectPaths.umbrellaChart(),
+                        RealPodsProfile.RELEASE,
+                        RealPodsProfile.NAMESPACE),
+                RealPodsProfile.valuesFiles(scenarioValues),
+                RealPodsProfile.render(scenarioValues));
+    }
+
+    /**
+     * The same namespace, Secrets and bucket, then {@code helm install} of another chart or version
+     * (a release from a chart repository: the previous version) with its values files; {@code
+     * release} is what those files render, whose workloads {@link #awaitReady} counts.
+     */
+    static RealStack install(PodCluster cluster, HelmRelease helm, List<Path> valuesFiles, RenderedRelease release) {
         KubernetesClient client = cluster.client();
         String ns = RealPodsProfile.NAMESPACE;
         ReleaseNamespace.create(client, ns);
@@ -64,16 +86,32 @@ final class RealStack {
                 .create();
         createObjectStore(client, ns);
         long t0 = System.nanoTime();
-        HelmRelease helm =
-                new HelmRelease(cluster.kubeconfig(), ProjectPaths.umbrellaChart(), RealPodsProfile.RELEASE, ns);
-        helm.install(RealPodsProfile.valuesFiles());
-        RealStack stack = new RealStack(cluster, RealPodsProfile.render(), helm, (System.nanoTime() - t0) / 1e9);
-        client.apps()
-                .deployments()
-                .inNamespace(ns)
-                .withName(stack.grafanaDeployment())
-                .scale(0);
+        helm.install(valuesFiles);
+        RealStack stack = new RealStack(cluster, release, helm, (System.nanoTime() - t0) / 1e9);
+        stack.scaleGrafanaToZero();
         return stack;
+    }
+
+    /**
+     * {@code helm upgrade} of this release to {@code helm}'s chart and version with these values
+     * files, which render {@code release}; returns once Helm has applied it (rollouts still running)
+     * with the stack as it now is. Helm's three-way merge sets Grafana's replicas back to the chart's:
+     * scaled to 0 again at once.
+     */
+    RealStack upgrade(HelmRelease to, List<Path> valuesFiles, RenderedRelease upgraded) {
+        to.upgrade(valuesFiles);
+        RealStack stack = new RealStack(cluster, upgraded, to, installSeconds);
+        stack.scaleGrafanaToZero();
+        return stack;
+    }
+
+    private void scaleGrafanaToZero() {
+        cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace(RealPodsProfile.NAMESPACE)
+                .withName(grafanaDeployment())
+                .scale(0);
     }
 
     static String objstoreConfig(String namespace) {
@@ -83,75 +121,27 @@ final class RealStack {
 
     /**
      * The bucket: one gofakes3 pod (in memory), its Service, and a NetworkPolicy admitting the
-     * release's pods on its port: the chart's default deny covers every pod in the namespace.
+     * namespace's pods on its port: the chart's default deny covers every pod in the namespace.
      */
     private static void createObjectStore(KubernetesClient client, String ns) {
-        Map<String, String> labels = Map.of("app.kubernetes.io/name", OBJECT_STORE);
-        client.apps()
-                .deployments()
-                .inNamespace(ns)
-                .resource(new DeploymentBuilder()
-                        .withNewMetadata()
-                        .withName(OBJECT_STORE)
-                        .endMetadata()
-                        .withNewSpec()
-                        .withReplicas(1)
-                        .withNewSelector()
-                        .withMatchLabels(labels)
-                        .endSelector()
-                        .withNewTemplate()
-                        .withNewMetadata()
-                        .withLabels(labels)
-                        .endMetadata()
-                        .withSpec(TestPods.restrictedSpec(new ContainerBuilder()
-                                .withName("s3")
-                                .withImage(PodImages.OBJECT_STORE)
-                                .withArgs("-backend", "memory", "-initialbucket", BUCKET, "-host", ":9000", "-quiet")
-                                .build()))
-                        .endTemplate()
-                        .endSpec()
-                        .build())
-                .create();
-        client.services()
-                .inNamespace(ns)
-                .resource(new ServiceBuilder()
-                        .withNewMetadata()
-                        .withName(OBJECT_STORE)
-                        .endMetadata()
-                        .withNewSpec()
-                        .withSelector(labels)
-                        .addNewPort()
-                        .withPort(9000)
-                        .withTargetPort(new IntOrString(9000))
-                        .endPort()
-                        .endSpec()
-                        .build())
-                .create();
-        client.network()
-                .v1()
-                .networkPolicies()
-                .inNamespace(ns)
-                .resource(new NetworkPolicyBuilder()
-                        .withNewMetadata()
-                        .withName(OBJECT_STORE)
-                        .endMetadata()
-                        .withNewSpec()
-                        .withNewPodSelector()
-                        .withMatchLabels(labels)
-                        .endPodSelector()
-                        .addNewIngress()
-                        .addNewFrom()
-                        .withNewPodSelector()
-                        .endPodSelector()
-                        .endFrom()
-                        .addNewPort()
-                        .withPort(new IntOrString(9000))
-                        .endPort()
-                        .endIngress()
-                        .withPolicyTypes("Ingress")
-                        .endSpec()
-                        .build())
-                .create();
+        TestPods.createService(
+                client,
+                ns,
+                OBJECT_STORE,
+                new ContainerBuilder()
+                        .withName("s3")
+                        .withImage(PodImages.OBJECT_STORE)
+                        .withArgs("-backend", "memory", "-initialbucket", BUCKET, "-host", ":9000", "-quiet")
+                        .build(),
+                9000,
+                Map.of());
+    }
+
+    /** Uninstalls the release, deletes its namespace and recycles the volumes it released, for the next class. */
+    void uninstall() {
+        helm.uninstallIfPresent();
+        ReleaseNamespace.delete(cluster.client(), RealPodsProfile.NAMESPACE);
+        cluster.recycleReleasedVolumes();
     }
 
     /** Waits until every pod of the release (Grafana's excepted) and the bucket are Running and Ready by their own probes. */
@@ -161,18 +151,34 @@ final class RealStack {
         await("all " + expected + " pods of the release Ready")
                 .atMost(atMost)
                 .pollInterval(Duration.ofSeconds(1))
-                .until(() -> releasePods().stream().filter(RealStack::ready).count() == expected);
+                .untilAsserted(() -> {
+                    List<Pod> pods = releasePods();
+                    assertThat(pods.stream().filter(RealStack::ready).count())
+                            .as("Ready pods of the release; not Ready: %s", notReady(pods))
+                            .isEqualTo(expected);
+                });
         return (System.nanoTime() - t0) / 1e9;
     }
 
     /** Pods the release runs in this profile: every workload's replicas, Grafana's excepted. */
     int expectedPods() {
-        return release.objects().stream()
-                .filter(o -> !o.getMetadata().getName().equals(grafanaDeployment()))
-                .mapToInt(o -> o instanceof Deployment d
-                        ? d.getSpec().getReplicas()
-                        : o instanceof StatefulSet s ? s.getSpec().getReplicas() : 0)
-                .sum();
+        return workloadReplicas().values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Each Deployment and StatefulSet of the release, Grafana's excepted, to its desired replicas. */
+    Map<String, Integer> workloadReplicas() {
+        Map<String, Integer> replicas = new TreeMap<>();
+        for (HasMetadata o : release.objects()) {
+            if (o.getMetadata().getName().equals(grafanaDeployment())) {
+                continue;
+            }
+            if (o instanceof Deployment d) {
+                replicas.put(d.getMetadata().getName(), d.getSpec().getReplicas());
+            } else if (o instanceof StatefulSet s) {
+                replicas.put(s.getMetadata().getName(), s.getSpec().getReplicas());
+            }
+        }
+        return replicas;
     }
 
     /** The release's running pods (its workloads' pods; not the bucket, not test pods). */
@@ -191,6 +197,28 @@ final class RealStack {
                 .filter(p -> !"Succeeded".equals(p.getStatus().getPhase())
                         && !"Failed".equals(p.getStatus().getPhase()))
                 .collect(Collectors.toList());
+    }
+
+    /** Each pod that is not Ready, with its phase and every container's readiness, restarts and waiting reason. */
+    private static String notReady(List<Pod> pods) {
+        return pods.stream()
+                .filter(p -> !ready(p))
+                .map(p -> p.getMetadata().getName() + " on " + p.getSpec().getNodeName() + " ("
+                        + p.getStatus().getPhase() + ": "
+                        + (p.getStatus().getContainerStatuses() == null
+                                ? "no container status"
+                                : p.getStatus().getContainerStatuses().stream()
+                                        .map(c -> c.getName() + " ready=" + c.getReady() + " restarts="
+                                                + c.getRestartCount()
+                                                + (c.getState().getWaiting() == null
+                                                        ? ""
+                                                        : " waiting "
+                                                                + c.getState()
+                                                                        .getWaiting()
+                                                                        .getReason()))
+                                        .collect(Collectors.joining(", ")))
+                        + ")")
+                .collect(Collectors.joining("; ", "[", "]"));
     }
 
     static boolean ready(Pod pod) {
@@ -213,7 +241,7 @@ final class RealStack {
         return helm;
     }
 
-    RealCluster cluster() {
+    PodCluster cluster() {
         return cluster;
     }
 

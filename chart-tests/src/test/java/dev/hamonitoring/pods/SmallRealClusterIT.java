@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hamonitoring.cluster.ClusterTopology;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -30,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("The prod overlay on real pods, one zone of two nodes")
 class SmallRealClusterIT {
 
-    private RealCluster cluster;
+    private PodCluster cluster;
     private RealStack stack;
 
     @BeforeAll
@@ -42,25 +38,13 @@ class SmallRealClusterIT {
 
     @AfterAll
     void close() {
-        if (cluster != null) {
-            if (RealClusterExtension.anyFailed()) {
-                cluster.keepLogs();
-            }
-            cluster.close();
-        }
+        RealClusterExtension.closeOwn(cluster);
     }
 
     @Test
     @DisplayName("keeps the third replica of every three-replica workload Pending as Unschedulable, and runs two")
     void thirdReplicaPending() {
-        Map<String, Integer> replicas = new TreeMap<>();
-        for (HasMetadata object : stack.release().objects()) {
-            if (object instanceof Deployment d && !d.getMetadata().getName().equals(stack.grafanaDeployment())) {
-                replicas.put(d.getMetadata().getName(), d.getSpec().getReplicas());
-            } else if (object instanceof StatefulSet s) {
-                replicas.put(s.getMetadata().getName(), s.getSpec().getReplicas());
-            }
-        }
+        Map<String, Integer> replicas = stack.workloadReplicas();
         assertThat(replicas).containsValue(3);
         await("two replicas Running per workload, the rest Unschedulable")
                 .atMost(Duration.ofMinutes(4))

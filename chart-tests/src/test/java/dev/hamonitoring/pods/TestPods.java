@@ -2,10 +2,15 @@ package dev.hamonitoring.pods;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 
 /** Pods the tests add next to the release: admitted by Pod Security {@code restricted}, placed on any node. */
@@ -46,5 +51,78 @@ final class TestPods {
                 .endSecurityContext()
                 .withTolerations(new TolerationBuilder().withOperator("Exists").build())
                 .build();
+    }
+
+    /**
+     * A test-only service next to the release, named {@code name} throughout: a Deployment of one
+     * restricted pod running {@code container} (labelled {@code app.kubernetes.io/name: name}), a
+     * Service on {@code port}, and a NetworkPolicy admitting pods labelled {@code from} (every pod of
+     * the namespace when empty) to that port only.
+     */
+    static void createService(
+            KubernetesClient client, String ns, String name, Container container, int port, Map<String, String> from) {
+        Map<String, String> labels = Map.of("app.kubernetes.io/name", name);
+        client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(1)
+                        .withNewSelector()
+                        .withMatchLabels(labels)
+                        .endSelector()
+                        .withNewTemplate()
+                        .withNewMetadata()
+                        .withLabels(labels)
+                        .endMetadata()
+                        .withSpec(restrictedSpec(container))
+                        .endTemplate()
+                        .endSpec()
+                        .build())
+                .create();
+        client.services()
+                .inNamespace(ns)
+                .resource(new ServiceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withSelector(labels)
+                        .addNewPort()
+                        .withPort(port)
+                        .withTargetPort(new IntOrString(port))
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .create();
+        client.network()
+                .v1()
+                .networkPolicies()
+                .inNamespace(ns)
+                .resource(new NetworkPolicyBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewPodSelector()
+                        .withMatchLabels(labels)
+                        .endPodSelector()
+                        .addNewIngress()
+                        .addNewFrom()
+                        .withNewPodSelector()
+                        .withMatchLabels(from)
+                        .endPodSelector()
+                        .endFrom()
+                        .addNewPort()
+                        .withPort(new IntOrString(port))
+                        .endPort()
+                        .endIngress()
+                        .withPolicyTypes("Ingress")
+                        .endSpec()
+                        .build())
+                .create();
     }
 }

@@ -83,6 +83,34 @@ class ThanosRenderTest {
         }
 
         @Test
+        @DisplayName(
+                "re-resolves those records every 30 s, well inside the time a rolling update keeps a new Prometheus replica Ready before replacing the other")
+        void discoveryFasterThanThePrometheusRollout() {
+            assertThat(args)
+                    .filteredOn(a -> a.startsWith("--store.sd-dns-interval="))
+                    .containsExactly("--store.sd-dns-interval=30s");
+            assertThat(prod.one(StatefulSet.class, "monitoring-prometheus")
+                            .getSpec()
+                            .getMinReadySeconds())
+                    .isEqualTo(45);
+        }
+
+        @Test
+        @DisplayName(
+                "keeps Query and the frontend serving 20 s after a rollout takes them out of their Service, before SIGTERM")
+        void preStopSleep() {
+            for (String name : List.of("monitoring-thanos-query", "monitoring-thanos-query-frontend")) {
+                assertThat(only(prod, Deployment.class, name)
+                                .getLifecycle()
+                                .getPreStop()
+                                .getSleep()
+                                .getSeconds())
+                        .as(name)
+                        .isEqualTo(20);
+            }
+        }
+
+        @Test
         @DisplayName("sits behind a query frontend that forwards to it")
         void frontend() {
             assertThat(only(prod, Deployment.class, "monitoring-thanos-query-frontend")

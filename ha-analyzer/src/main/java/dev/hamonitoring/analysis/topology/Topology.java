@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -117,6 +118,18 @@ public final class Topology {
     /** The pool preset nodes carry, or null for a file topology. */
     public NodePool pool() {
         return pool;
+    }
+
+    /**
+     * What is left of this topology after losing these nodes (a node or a zone that went down):
+     * analysed like any other, it tells what the hard rules can still place on the survivors.
+     */
+    public Topology without(Collection<String> lost) {
+        List<Node> left = nodes.stream().filter(n -> !lost.contains(n.name())).toList();
+        if (left.size() == nodes.size()) {
+            throw new IllegalArgumentException("None of " + lost + " is a node of " + name);
+        }
+        return new Topology(name + " without " + String.join(", ", lost), left, pool);
     }
 
     public Set<String> zones() {

@@ -1,6 +1,7 @@
 package dev.hamonitoring.analysis.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hamonitoring.analysis.model.StackModel;
 import dev.hamonitoring.analysis.model.Workload;
@@ -95,6 +96,40 @@ class SchedulerTest {
             FailureAnalysis.WorkloadSurvival r =
                     only(stack(3, SchedulerTest::hostnameAntiAffinity), Topology.preset("1x3", NodePool.none()));
             assertThat(r.nodeLoss().remaining()).isEqualTo(2);
+        }
+    }
+
+    @Nested
+    @DisplayName("what is left after a loss")
+    class Survivors {
+
+        @Test
+        @DisplayName("places every replica again on the nodes left after losing one of four")
+        void oneNodeLost() {
+            Topology left = Topology.preset("1x4", NodePool.none()).without(List.of("zone-a-4"));
+            FailureAnalysis.WorkloadSurvival r = only(stack(3, SchedulerTest::hostnameAntiAffinity), left);
+            assertThat(left.nodes()).extracting(Node::name).containsExactly("zone-a-1", "zone-a-2", "zone-a-3");
+            assertThat(r.pending()).isZero();
+        }
+
+        @Test
+        @DisplayName(
+                "leaves a replica Pending when the survivors are fewer than the replicas that must not share a node")
+        void tooFewSurvivors() {
+            Topology left =
+                    Topology.preset("3x2", NodePool.none()).without(List.of("zone-a-1", "zone-a-2", "zone-b-1"));
+            FailureAnalysis.WorkloadSurvival r = only(stack(4, SchedulerTest::hostnameAntiAffinity), left);
+            assertThat(left.zones()).containsExactly("zone-b", "zone-c");
+            assertThat(r.pending()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("refuses a loss that names no node of the topology")
+        void unknownNode() {
+            Topology topology = Topology.preset("1x2", NodePool.none());
+            assertThatThrownBy(() -> topology.without(List.of("zone-z-9")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("zone-z-9");
         }
     }
 

@@ -1,0 +1,3 @@
+module ha-monitoring/ci/binaries/alert-receiver
+
+go 1.26
