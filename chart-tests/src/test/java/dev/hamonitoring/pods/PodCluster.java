@@ -35,6 +35,29 @@ interface PodCluster extends AutoCloseable {
     /** kubectl with the cluster's admin credentials, run next to the API server (stdout). */
     String kubectl(String... args);
 
+    /**
+     * Drops every node's connection tracking entries to this port (TCP and UDP), so traffic a
+     * NetworkPolicy now denies cannot go on as an established flow: policy engines accept
+     * established traffic before they look at policies, and a steady UDP exchange never expires.
+     * Returns how many entries were dropped.
+     */
+    default int forgetConnections(int port) {
+        int dropped = 0;
+        for (String node : nodeNames()) {
+            // conntrack reports the count on stderr and exits 1 when nothing matched.
+            String counts = exec(
+                    node,
+                    "sh",
+                    "-c",
+                    "command -v conntrack >/dev/null && for p in udp tcp; do conntrack -D -p $p --dport " + port
+                            + " 2>&1 | sed -n 's/.* \\([0-9][0-9]*\\) flow entries.*/\\1/p'; done");
+            for (String count : counts.trim().split("\\s+")) {
+                dropped += count.isEmpty() ? 0 : Integer.parseInt(count);
+            }
+        }
+        return dropped;
+    }
+
     /** SIGKILL to one container's process through its node's containerd: no graceful stop, no preStop. */
     void killContainerProcess(String node, String containerId);
 
