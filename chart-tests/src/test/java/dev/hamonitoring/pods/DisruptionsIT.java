@@ -84,8 +84,9 @@ class DisruptionsIT {
         @Order(1)
         @DisplayName("fails no query while one replica is deleted and the other's process is killed")
         void noFailedQuery() {
-            // Each replica alone must already hold every target's series: right after the install
-            // the deduplicated answer can be complete while one replica has not scraped a target yet.
+            // Each replica alone must already hold every target's series at the range queries' last
+            // step: right after the install the deduplicated answer can be complete while one replica
+            // has not scraped a target yet.
             awaitQueriesSeeSidecars(2);
             long loadStart = System.currentTimeMillis();
             CompletableFuture<QueryClient.Outcome> running = CompletableFuture.supplyAsync(() -> queries.run(300));
@@ -119,6 +120,9 @@ class DisruptionsIT {
                     outcome.failureTimes().stream()
                             .map(at -> String.format("%.1f", (at - loadStart) / 1e3))
                             .toList());
+            if (!outcome.failures().isEmpty()) {
+                System.out.println("[pods] Query and frontend warnings during the run:\n" + queryWarnings());
+            }
             assertThat(outcome.total()).isGreaterThanOrEqualTo(300);
             assertThat(outcome.failures()).as("failed or partial queries").isEmpty();
             assertThat(outcome.largestGapSeconds()).isLessThanOrEqualTo(2 * QueryClient.SCRAPE_INTERVAL_SECONDS);
@@ -506,7 +510,36 @@ class DisruptionsIT {
         return healthy;
     }
 
-    /** How many Prometheus replicas this Query pod has every Alertmanager's current {@code up} sample from. */
+    /** The warnings and errors the query path's pods logged, for a run that had failures. */
+    private String queryWarnings() {
+        StringBuilder lines = new StringBuilder();
+        for (Pod pod : stack.releasePods()) {
+            String owner = RealPods.owner(pod);
+            if (!owner.startsWith(RealPodsProfile.RELEASE + "-thanos-query")) {
+                continue;
+            }
+            String log = client.pods()
+                    .inNamespace(NS)
+                    .withName(pod.getMetadata().getName())
+                    .getLog();
+            List<String> warnings = log.lines()
+                    .filter(l -> l.contains("level=warn") || l.contains("level=error"))
+                    .toList();
+            warnings.subList(Math.max(0, warnings.size() - 30), warnings.size())
+                    .forEach(l -> lines.append(pod.getMetadata().getName())
+                            .append(": ")
+                            .append(l)
+                            .append('\n'));
+        }
+        return lines.toString();
+    }
+
+    /**
+     * How many Prometheus replicas this Query pod has every Alertmanager's {@code up} from at the
+     * last step a range query of the client evaluates: the frontend aligns a range to its step, so
+     * that step is up to one step before now, and a replica that scraped a target only since then
+     * answers a range query alone without that target.
+     */
     private int replicasAnswering(Pod query) {
         PodExec.Result answer = PodExec.run(
                 client,
@@ -521,7 +554,9 @@ class DisruptionsIT {
                         "query=count by (prometheus_replica) (" + QueryClient.ALERTMANAGER_UP + ") == "
                                 + QueryClient.ALERTMANAGERS,
                         "--data-urlencode",
-                        "dedup=false"));
+                        "dedup=false",
+                        "--data-urlencode",
+                        "time=" + QueryClient.lastRangeStep()));
         JsonNode json = QueryClient.parse(answer.stdout());
         return json == null ? -1 : json.path("data").path("result").size();
     }

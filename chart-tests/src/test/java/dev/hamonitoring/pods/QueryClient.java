@@ -92,6 +92,12 @@ final class QueryClient {
     /** Series of a complete answer: one per Alertmanager pod. */
     static final int ALERTMANAGERS = 3;
 
+    /** The time (epoch seconds) of the last step of a range query ending now, as the frontend aligns it to the step. */
+    static long lastRangeStep() {
+        long now = System.currentTimeMillis() / 1000;
+        return now - now % SCRAPE_INTERVAL_SECONDS;
+    }
+
     /** Sends this many queries (about five a second) and reads every answer; all three series make an answer complete. */
     Outcome run(int queries) {
         return run(queries, ALERTMANAGERS);
@@ -154,7 +160,8 @@ final class QueryClient {
                     || !"success".equals(json.path("status").asText())
                     || result.size() < series) {
                 failures.add(kind + " " + code + " series=" + (result == null ? "-" : result.size()) + " "
-                        + body.substring(0, Math.min(200, body.length())));
+                        + body.substring(0, Math.min(200, body.length()))
+                        + (json != null && json.has("warnings") ? " warnings " + json.path("warnings") : ""));
                 failureTimes.add(at);
                 continue;
             }

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -157,12 +158,13 @@ class UpgradeIT {
                     rollout.outcome());
             System.out.printf(
                     "[pods] upgrade timeline (s after helm upgrade): failed queries %s; NetworkPolicies updated %s;"
-                            + " query path pods created %s%n",
+                            + " query path pods created %s; frontend probes failed %s%n",
                     rollout.outcome().failureTimes().stream()
                             .map(t -> String.format("%.1f", (t - startedAt) / 1e3))
                             .toList(),
                     offsets(policyUpdates(), startedAt),
-                    offsets(queryPathPodsCreated(), startedAt));
+                    offsets(queryPathPodsCreated(), startedAt),
+                    frontendProbeFailures(startedAt));
         }
 
         @Test
@@ -397,6 +399,29 @@ class UpgradeIT {
                 .filter(p -> p.getMetadata().getName().contains("thanos-query"))
                 .map(p -> Instant.parse(p.getMetadata().getCreationTimestamp()).toEpochMilli())
                 .sorted()
+                .toList();
+    }
+
+    /**
+     * The kubelet's failed-probe events of query frontend pods since then: the frontend's readiness
+     * includes its downstream Query, so a Query blip can take a frontend out of its Service.
+     */
+    private List<String> frontendProbeFailures(long since) {
+        return client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "Unhealthy".equals(e.getReason()))
+                .filter(e -> e.getInvolvedObject().getName().contains("thanos-query-frontend"))
+                .filter(e -> e.getLastTimestamp() != null
+                        && Instant.parse(e.getLastTimestamp()).toEpochMilli() >= since)
+                .map(e -> String.format(
+                        "%s x%d %.0f-%.0f s: %s",
+                        e.getInvolvedObject().getName(),
+                        e.getCount(),
+                        (Instant.parse(Objects.requireNonNullElse(e.getFirstTimestamp(), e.getLastTimestamp()))
+                                                .toEpochMilli()
+                                        - since)
+                                / 1e3,
+                        (Instant.parse(e.getLastTimestamp()).toEpochMilli() - since) / 1e3,
+                        e.getMessage().substring(0, Math.min(160, e.getMessage().length()))))
                 .toList();
     }
 
