@@ -158,12 +158,13 @@ class UpgradeIT {
                     rollout.outcome());
             System.out.printf(
                     "[pods] upgrade timeline (s after helm upgrade): failed queries %s; NetworkPolicies updated %s;"
-                            + " query path pods created %s; frontend probes failed %s%n",
+                            + " query path pods created %s; frontend pods Ready %s, their probes failed %s%n",
                     rollout.outcome().failureTimes().stream()
                             .map(t -> String.format("%.1f", (t - startedAt) / 1e3))
                             .toList(),
                     offsets(policyUpdates(), startedAt),
                     offsets(queryPathPodsCreated(), startedAt),
+                    offsets(frontendPodsReady(), startedAt),
                     frontendProbeFailures(startedAt));
         }
 
@@ -398,6 +399,17 @@ class UpgradeIT {
         return client.pods().inNamespace(NS).list().getItems().stream()
                 .filter(p -> p.getMetadata().getName().contains("thanos-query"))
                 .map(p -> Instant.parse(p.getMetadata().getCreationTimestamp()).toEpochMilli())
+                .sorted()
+                .toList();
+    }
+
+    /** When the running query frontend pods, the client's Service, last turned Ready (epoch milliseconds). */
+    private List<Long> frontendPodsReady() {
+        return client.pods().inNamespace(NS).list().getItems().stream()
+                .filter(p -> p.getMetadata().getName().contains("thanos-query-frontend"))
+                .flatMap(p -> p.getStatus().getConditions().stream())
+                .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(c -> Instant.parse(c.getLastTransitionTime()).toEpochMilli())
                 .sorted()
                 .toList();
     }
