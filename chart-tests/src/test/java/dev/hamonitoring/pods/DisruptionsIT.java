@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -329,9 +330,8 @@ class DisruptionsIT {
         private String sentinelLogs() {
             StringBuilder logs = new StringBuilder();
             for (String pod : redisPods()) {
-                List<String> lines = sentinelLog(pod).lines().toList();
                 logs.append("--- ").append(pod).append('\n');
-                lines.subList(Math.max(0, lines.size() - 40), lines.size())
+                lastLines(sentinelLog(pod), line -> true, 40)
                         .forEach(line -> logs.append(line).append('\n'));
             }
             return logs.toString();
@@ -522,16 +522,19 @@ class DisruptionsIT {
                     .inNamespace(NS)
                     .withName(pod.getMetadata().getName())
                     .getLog();
-            List<String> warnings = log.lines()
-                    .filter(l -> l.contains("level=warn") || l.contains("level=error"))
-                    .toList();
-            warnings.subList(Math.max(0, warnings.size() - 30), warnings.size())
+            lastLines(log, l -> l.contains("level=warn") || l.contains("level=error"), 30)
                     .forEach(l -> lines.append(pod.getMetadata().getName())
                             .append(": ")
                             .append(l)
                             .append('\n'));
         }
         return lines.toString();
+    }
+
+    /** The last {@code count} lines of a log that {@code keep} accepts. */
+    private static List<String> lastLines(String log, Predicate<String> keep, int count) {
+        List<String> kept = log.lines().filter(keep).toList();
+        return kept.subList(Math.max(0, kept.size() - count), kept.size());
     }
 
     /**

@@ -388,7 +388,7 @@ class UpgradeIT {
     private List<Long> policyUpdates() {
         return client.network().v1().networkPolicies().inNamespace(NS).list().getItems().stream()
                 .flatMap(p -> p.getMetadata().getManagedFields().stream())
-                .map(f -> Instant.parse(f.getTime()).toEpochMilli())
+                .map(f -> millis(f.getTime()))
                 .distinct()
                 .sorted()
                 .toList();
@@ -398,7 +398,7 @@ class UpgradeIT {
     private List<Long> queryPathPodsCreated() {
         return client.pods().inNamespace(NS).list().getItems().stream()
                 .filter(p -> p.getMetadata().getName().contains("thanos-query"))
-                .map(p -> Instant.parse(p.getMetadata().getCreationTimestamp()).toEpochMilli())
+                .map(p -> millis(p.getMetadata().getCreationTimestamp()))
                 .sorted()
                 .toList();
     }
@@ -409,32 +409,32 @@ class UpgradeIT {
                 .filter(p -> p.getMetadata().getName().contains("thanos-query-frontend"))
                 .flatMap(p -> p.getStatus().getConditions().stream())
                 .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
-                .map(c -> Instant.parse(c.getLastTransitionTime()).toEpochMilli())
+                .map(c -> millis(c.getLastTransitionTime()))
                 .sorted()
                 .toList();
     }
 
     /**
      * The kubelet's failed-probe events of query frontend pods since then: the frontend's readiness
-     * includes its downstream Query, so a Query blip can take a frontend out of its Service.
+     * includes its own check of the downstream Query, every 10 s.
      */
     private List<String> frontendProbeFailures(long since) {
         return client.v1().events().inNamespace(NS).list().getItems().stream()
                 .filter(e -> "Unhealthy".equals(e.getReason()))
                 .filter(e -> e.getInvolvedObject().getName().contains("thanos-query-frontend"))
-                .filter(e -> e.getLastTimestamp() != null
-                        && Instant.parse(e.getLastTimestamp()).toEpochMilli() >= since)
+                .filter(e -> e.getLastTimestamp() != null && millis(e.getLastTimestamp()) >= since)
                 .map(e -> String.format(
                         "%s x%d %.0f-%.0f s: %s",
                         e.getInvolvedObject().getName(),
                         e.getCount(),
-                        (Instant.parse(Objects.requireNonNullElse(e.getFirstTimestamp(), e.getLastTimestamp()))
-                                                .toEpochMilli()
-                                        - since)
-                                / 1e3,
-                        (Instant.parse(e.getLastTimestamp()).toEpochMilli() - since) / 1e3,
+                        (millis(Objects.requireNonNullElse(e.getFirstTimestamp(), e.getLastTimestamp())) - since) / 1e3,
+                        (millis(e.getLastTimestamp()) - since) / 1e3,
                         e.getMessage().substring(0, Math.min(160, e.getMessage().length()))))
                 .toList();
+    }
+
+    private static long millis(String timestamp) {
+        return Instant.parse(timestamp).toEpochMilli();
     }
 
     private static List<String> offsets(List<Long> times, long since) {
